@@ -1,0 +1,208 @@
+"""Request and response models of the JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tidings.core import Source, StoredArticle
+from tidings.rank import RankedItem
+
+
+class ErrorBody(BaseModel):
+    status: int
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    database: str
+    articles: int
+
+
+class SourceIn(BaseModel):
+    url: str = Field(min_length=1, max_length=2048, description="Feed URL, page URL")
+    folder: str | None = Field(default=None, max_length=256)
+
+
+class SourceOut(BaseModel):
+    id: int
+    url: str
+    kind: str
+    title: str | None
+    folder: str | None
+    active: bool
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    next_poll_at: datetime | None
+    error_count: int
+    last_error: str | None
+    healthy: bool
+
+    @classmethod
+    def of(cls, s: Source) -> SourceOut:
+        return cls(
+            id=s.id,
+            url=s.url,
+            kind=s.kind.value,
+            title=s.title,
+            folder=s.folder,
+            active=s.active,
+            last_polled_at=s.last_polled_at,
+            last_success_at=s.last_success_at,
+            next_poll_at=s.next_poll_at,
+            error_count=s.error_count,
+            last_error=s.last_error,
+            healthy=s.error_count == 0,
+        )
+
+
+class ImageOut(BaseModel):
+    url: str | None
+    caption: str | None
+    credit: str | None
+
+
+class VideoOut(BaseModel):
+    title: str
+    duration_s: int | None
+
+
+class RelatedOut(BaseModel):
+    title: str
+    url: str | None
+
+
+class EntityOut(BaseModel):
+    name: str
+    label: str
+    mentions: int
+    salience: float
+
+
+class ArticleSummaryOut(BaseModel):
+    id: int
+    title: str
+    url: str | None
+    standfirst: list[str]
+    byline: str | None
+    published: datetime | None
+    fetched_at: datetime
+    publisher: str | None
+    language: str | None
+    topics: list[str]
+    source_id: int | None
+    licence: str | None
+
+    @classmethod
+    def of(cls, s: StoredArticle) -> ArticleSummaryOut:
+        a = s.article
+        return cls(
+            id=s.id,
+            title=a.title,
+            url=a.url,
+            standfirst=list(a.standfirst),
+            byline=a.byline,
+            published=a.published,
+            fetched_at=s.fetched_at,
+            publisher=a.publisher,
+            language=a.language,
+            topics=list(a.topics),
+            source_id=s.source_id,
+            licence=a.licence,
+        )
+
+
+class ArticleOut(ArticleSummaryOut):
+    body_text: str
+    images: list[ImageOut]
+    videos: list[VideoOut]
+    related: list[RelatedOut]
+    print_headline: str | None
+    comment_count: int | None
+    entities: list[EntityOut]
+
+    @classmethod
+    def full(cls, s: StoredArticle) -> ArticleOut:
+        a = s.article
+        base = ArticleSummaryOut.of(s).model_dump()
+        return cls(
+            **base,
+            body_text=a.body_text,
+            images=[ImageOut(url=i.url, caption=i.caption, credit=i.credit) for i in a.images],
+            videos=[VideoOut(title=v.title, duration_s=v.duration_s) for v in a.videos],
+            related=[RelatedOut(title=r.title, url=r.url) for r in a.related],
+            print_headline=a.print_headline,
+            comment_count=a.comment_count,
+            entities=[
+                EntityOut(name=e.name, label=e.label.value, mentions=e.count, salience=e.salience)
+                for e in s.entities
+            ],
+        )
+
+
+class FeedItemOut(BaseModel):
+    rank: int
+    score: float
+    reason: str
+    matched: list[str]
+    article: ArticleSummaryOut
+
+    @classmethod
+    def of(cls, rank: int, item: RankedItem) -> FeedItemOut:
+        return cls(
+            rank=rank,
+            score=item.score,
+            reason=item.reason,
+            matched=list(item.matched),
+            article=ArticleSummaryOut.of(item.article),
+        )
+
+
+class ReaderIn(BaseModel):
+    name: str = Field(min_length=1, max_length=128)
+
+
+class ReaderOut(BaseModel):
+    id: int
+    name: str
+    created_at: datetime | None
+
+
+class FeedOut(BaseModel):
+    reader: ReaderOut
+    items: list[FeedItemOut]
+
+
+FollowKindIn = Literal["topic", "entity", "person", "organisation", "place", "source", "author"]
+
+
+class FollowIn(BaseModel):
+    kind: FollowKindIn
+    value: str = Field(min_length=1, max_length=512)
+    mute: bool = False
+
+
+class FollowOut(BaseModel):
+    kind: str
+    value: str
+    label: str | None
+    muted: bool
+
+
+EventKindIn = Literal[
+    "impression", "click", "read", "hide", "fewer_like_this", "save", "follow", "unfollow"
+]
+
+
+class EventIn(BaseModel):
+    kind: EventKindIn
+    article_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    dwell_s: float | None = Field(default=None, ge=0, le=86400)
+    value: str | None = Field(default=None, max_length=512)

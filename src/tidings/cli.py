@@ -1,0 +1,387 @@
+"""The `tidings` command. Wiring only: every command builds Settings once and calls stages."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tidings.core import (
+    ConflictError,
+    Settings,
+    SourceKind,
+    TidingsError,
+    parse_follow_kind,
+)
+from tidings.extract import article_record, doc_id, extract_file
+from tidings.ingest import OpmlFeed, parse_opml, write_opml
+
+app = typer.Typer(
+    help="Tidings: a self-hosted personalised news platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+readers_app = typer.Typer(help="Manage readers.", no_args_is_help=True)
+app.add_typer(readers_app, name="readers")
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn Tidings errors into one clear line on stderr and exit status 1 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TidingsError as exc:
+            err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    return settings
+
+
+def _open() -> tuple[Settings, Any, Any]:
+    from tidings.pipeline import Pipeline
+    from tidings.store import Store
+
+    settings = _settings()
+    store = Store.open(settings.database_url)
+    return settings, store, Pipeline(store, settings)
+
+
+@app.command()
+@friendly
+def init() -> None:
+    """Create or upgrade the database schema."""
+    settings, store, _ = _open()
+    out.print(f"database ready: {store.backend} ({_safe_url(settings.database_url)})")
+
+
+@app.command()
+@friendly
+def demo() -> None:
+    """Load the bundled demo content and the demo reader (idempotent)."""
+    from tidings.pipeline import load_demo
+
+    _, _, pipeline = _open()
+    with out.status("loading demo content…") as status:
+        counts = load_demo(pipeline, progress=lambda m: status.update(m))
+    out.print(f"demo: {counts['articles']} new articles, {counts['sources']} new sources")
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port")] = None,
+) -> None:
+    """Migrate, load the demo content into an empty database, and serve the web app and API."""
+    import uvicorn
+
+    from tidings.app import create_app
+    from tidings.pipeline import load_demo
+
+    settings, store, pipeline = _open()
+    if settings.load_demo and store.articles.count() == 0:
+        with err.status("first start: loading demo content…") as status:
+            counts = load_demo(pipeline, progress=lambda m: status.update(m))
+        err.print(f"demo content loaded: {counts['articles']} articles")
+    application = create_app(settings, store=store, pipeline=pipeline)
+    h, p = host or settings.host, port or settings.port
+    err.print(f"Tidings on http://{h}:{p}/ ({store.backend})")
+    uvicorn.run(application, host=h, port=p, log_level=settings.log_level.lower())
+
+
+@app.command("add-source")
+@friendly
+def add_source(
+    location: Annotated[str, typer.Argument(help="Feed or page URL, or a local file path")],
+    folder: Annotated[str | None, typer.Option(help="Folder to file it under")] = None,
+    title: Annotated[str | None, typer.Option(help="Title to show")] = None,
+) -> None:
+    """Add a source: an RSS/Atom/JSON feed, an article page, or a raw text dump."""
+    _, _, pipeline = _open()
+    source = pipeline.add_source(location, folder=folder, title=title)
+    out.print(f"added source {source.id}: {source.kind.value} {source.title or source.url}")
+
+
+@app.command()
+@friendly
+def refresh(
+    all_sources: Annotated[
+        bool, typer.Option("--all", help="Poll every active source, due or not")
+    ] = False,
+) -> None:
+    """Fetch every due source, store new articles, and print a summary."""
+    _, store, pipeline = _open()
+    todo = [s for s in store.sources.list() if s.active] if all_sources else store.sources.due()
+    if not todo:
+        out.print("nothing due")
+        return
+    with Progress(
+        TextColumn("[bold]refresh"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[stats]}"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as progress:
+        task = progress.add_task("refresh", total=len(todo), stats="")
+        counts = {"new": 0, "errors": 0}
+
+        def tick(result: Any) -> None:
+            counts["new"] += result.items_new
+            counts["errors"] += result.error is not None
+            progress.update(
+                task, advance=1, stats=f"{counts['new']} new, {counts['errors']} errors"
+            )
+
+        summary = pipeline.refresh(todo, on_source=tick)
+    for r in summary.results:
+        if r.error:
+            err.print(f"[red]failed[/red] {r.source.id} {r.source.url}: {r.error}", highlight=False)
+    out.print(
+        f"{len(summary.results)} sources: {summary.sources_ok} ok, {summary.sources_failed} "
+        f"failed; {summary.items_seen} items seen, {summary.items_new} new"
+    )
+    if summary.sources_failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def sources(as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
+    """List sources with their health."""
+    _, store, _ = _open()
+    rows = store.sources.list()
+    if as_json:
+        payload = [
+            {
+                "id": s.id,
+                "url": s.url,
+                "kind": s.kind.value,
+                "title": s.title,
+                "folder": s.folder,
+                "active": s.active,
+                "healthy": s.error_count == 0,
+                "error_count": s.error_count,
+                "last_error": s.last_error,
+                "last_polled_at": s.last_polled_at.isoformat() if s.last_polled_at else None,
+                "last_success_at": s.last_success_at.isoformat() if s.last_success_at else None,
+                "next_poll_at": s.next_poll_at.isoformat() if s.next_poll_at else None,
+            }
+            for s in rows
+        ]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "kind", "title / url", "health", "last poll", "last error")
+    for s in rows:
+        health = (
+            "paused"
+            if not s.active
+            else ("ok" if s.error_count == 0 else f"{s.error_count} errors")
+        )
+        table.add_row(
+            str(s.id),
+            s.kind.value,
+            f"{s.title or ''}\n{s.url}",
+            health,
+            s.last_polled_at.strftime("%Y-%m-%d %H:%M") if s.last_polled_at else "never",
+            s.last_error or "",
+        )
+    out.print(table)
+
+
+@app.command("import-opml")
+@friendly
+def import_opml(
+    path: Annotated[Path, typer.Argument(help="OPML file", exists=False)],
+) -> None:
+    """Import the feeds of an OPML file (folders kept). Feeds are fetched on the next refresh."""
+    _, store, _ = _open()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {path}: {exc.strerror or exc}", highlight=False)
+        raise typer.Exit(1) from None
+    feeds = parse_opml(content)
+    added = skipped = 0
+    for feed in feeds:
+        if not feed.url.startswith(("http://", "https://")):
+            skipped += 1
+            continue
+        try:
+            store.sources.add(
+                feed.url,
+                SourceKind.FEED,
+                title=feed.title,
+                site_url=feed.site_url,
+                folder=feed.folder,
+            )
+            added += 1
+        except ConflictError:
+            skipped += 1
+    out.print(
+        f"{len(feeds)} feeds in {path.name}: {added} added, {skipped} already present or skipped"
+    )
+
+
+@app.command("export-opml")
+@friendly
+def export_opml() -> None:
+    """Print the feed subscriptions as OPML 2.0."""
+    _, store, _ = _open()
+    feeds = [
+        OpmlFeed(url=s.url, title=s.title, site_url=s.site_url, folder=s.folder)
+        for s in store.sources.list()
+        if s.kind is SourceKind.FEED and s.url.startswith(("http://", "https://"))
+    ]
+    sys.stdout.write(write_opml(feeds))
+
+
+@readers_app.command("create")
+@friendly
+def readers_create(name: Annotated[str, typer.Argument(help="Reader name")]) -> None:
+    """Create a reader."""
+    _, store, _ = _open()
+    reader = store.readers.create(name)
+    out.print(f"reader {reader.id}: {reader.name}")
+
+
+@readers_app.command("list")
+@friendly
+def readers_list() -> None:
+    """List readers."""
+    _, store, _ = _open()
+    for r in store.readers.list():
+        out.print(f"{r.id}\t{r.name}", highlight=False)
+
+
+@app.command()
+@friendly
+def follow(
+    reader: Annotated[str, typer.Argument(help="Reader id or name")],
+    kind: Annotated[
+        str, typer.Argument(help="topic, entity (person/organisation/place), source or author")
+    ],
+    value: Annotated[str, typer.Argument(help="What to follow, e.g. Afghanistan or 'Wang Yi'")],
+    mute: Annotated[bool, typer.Option("--mute", help="Mute instead of follow")] = False,
+    undo: Annotated[bool, typer.Option("--unfollow", help="Remove the follow or mute")] = False,
+) -> None:
+    """Follow (or mute, or unfollow) a topic, entity, source or author for a reader."""
+    _, store, _ = _open()
+    r = store.readers.find(reader)
+    fkind = parse_follow_kind(kind)
+    if undo:
+        removed = store.readers.unfollow(r.id, fkind, value)
+        out.print(
+            f"{r.name} {'no longer follows' if removed else 'did not follow'} {fkind.value} {value}"
+        )
+        return
+    store.readers.follow(r.id, fkind, value, weight=-1.0 if mute else 1.0)
+    out.print(f"{r.name} {'mutes' if mute else 'follows'} {fkind.value} {value}")
+
+
+@app.command()
+@friendly
+def feed(
+    reader: Annotated[str, typer.Argument(help="Reader id or name")],
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many stories")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Print a reader's ranked feed with the reason for each story."""
+    from tidings.pipeline import reader_feed
+
+    _, store, _ = _open()
+    r = store.readers.find(reader)
+    items = reader_feed(store, r.id, limit=limit)
+    if as_json:
+        payload = {
+            "reader": {"id": r.id, "name": r.name},
+            "items": [
+                {
+                    "rank": i + 1,
+                    "article_id": it.article.id,
+                    "title": it.article.article.title,
+                    "url": it.article.article.url,
+                    "published": it.article.article.published.isoformat()
+                    if it.article.article.published
+                    else None,
+                    "score": it.score,
+                    "reason": it.reason,
+                    "matched": list(it.matched),
+                }
+                for i, it in enumerate(items)
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for i, it in enumerate(items, 1):
+        out.print(f"{i:>3}. [bold]{it.article.article.title}[/bold]", highlight=False)
+        out.print(
+            f"     [dim]{it.reason} · score {it.score:.3f} · #{it.article.id}[/dim]",
+            highlight=False,
+        )
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help=".html, .html.gz or .txt files")],
+    fmt: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl",
+) -> None:
+    """Extract clean articles from saved pages and text dumps; one JSON object per line."""
+    if fmt != "jsonl":
+        err.print(f"[red]error:[/red] unsupported format {fmt!r}; use jsonl", highlight=False)
+        raise typer.Exit(2)
+    failed = 0
+    for path in paths:
+        try:
+            record = article_record(doc_id(path), extract_file(path))
+        except TidingsError as exc:
+            failed += 1
+            err.print(f"[red]error:[/red] {path}: {exc.message}", highlight=False)
+            continue
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _safe_url(url: str) -> str:
+    import sqlalchemy as sa
+
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable URL)"
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Shared values, errors and settings. Imports nothing else from tidings."""
+
+from tidings.core.errors import (
+    ConfigError,
+    ConflictError,
+    ExtractError,
+    IngestError,
+    InvalidInputError,
+    NotFoundError,
+    StoreError,
+    TidingsError,
+)
+from tidings.core.models import (
+    Article,
+    EntityLabel,
+    EntityMention,
+    Event,
+    EventKind,
+    Follow,
+    FollowKind,
+    Image,
+    Reader,
+    RelatedLink,
+    Source,
+    SourceKind,
+    StoredArticle,
+    Video,
+    parse_follow_kind,
+)
+from tidings.core.settings import Settings
+
+__all__ = [
+    "Article",
+    "ConfigError",
+    "ConflictError",
+    "EntityLabel",
+    "EntityMention",
+    "Event",
+    "EventKind",
+    "ExtractError",
+    "Follow",
+    "FollowKind",
+    "Image",
+    "IngestError",
+    "InvalidInputError",
+    "NotFoundError",
+    "Reader",
+    "RelatedLink",
+    "Settings",
+    "Source",
+    "SourceKind",
+    "StoreError",
+    "StoredArticle",
+    "TidingsError",
+    "Video",
+    "parse_follow_kind",
+]

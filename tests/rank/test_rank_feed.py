@@ -1,0 +1,115 @@
+"""The ranking function on hand-built values: no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tidings.core import (
+    Article,
+    EntityLabel,
+    EntityMention,
+    Event,
+    EventKind,
+    Follow,
+    FollowKind,
+    StoredArticle,
+)
+from tidings.rank import freshness, rank_feed
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+def art(
+    i: int,
+    *,
+    topics: tuple[str, ...] = (),
+    ents: tuple[EntityMention, ...] = (),
+    age_h: float = 1.0,
+    source_id: int | None = 1,
+    byline: str | None = None,
+) -> StoredArticle:
+    return StoredArticle(
+        id=i,
+        article=Article(
+            title=f"Story {i}",
+            topics=topics,
+            byline=byline,
+            published=NOW - timedelta(hours=age_h),
+        ),
+        source_id=source_id,
+        canonical_url=None,
+        content_hash=str(i),
+        fetched_at=NOW,
+        entities=ents,
+    )
+
+
+def follow(kind: FollowKind, value: str, weight: float = 1.0) -> Follow:
+    return Follow(reader_id=1, kind=kind, value=value.lower(), weight=weight, label=value)
+
+
+def test_a_followed_topic_beats_fresher_unrelated_stories() -> None:
+    stories = [art(1, age_h=0.1), art(2, topics=("Afghanistan",), age_h=200), art(3, age_h=0.5)]
+    ranked = rank_feed(stories, [follow(FollowKind.TOPIC, "Afghanistan")], [], NOW)
+    assert [r.article.id for r in ranked] == [2, 1, 3]
+    assert ranked[0].reason == "Because you follow Afghanistan"
+    assert ranked[1].reason == "Latest news"
+
+
+def test_salient_entities_count_more_than_passing_mentions() -> None:
+    subject = EntityMention("Wang Yi", EntityLabel.PERSON, count=12, salience=0.8)
+    passing = EntityMention("Wang Yi", EntityLabel.PERSON, count=1, salience=0.05)
+    ranked = rank_feed(
+        [art(1, ents=(passing,)), art(2, ents=(subject,))],
+        [follow(FollowKind.ENTITY, "Wang Yi")],
+        [],
+        NOW,
+    )
+    assert [r.article.id for r in ranked] == [2, 1]
+    assert all(r.reason == "Because you follow Wang Yi" for r in ranked)
+
+
+def test_mutes_hides_and_fewer_like_this_remove_stories() -> None:
+    stories = [art(1, topics=("Sport",)), art(2), art(3), art(4)]
+    events = [
+        Event(1, 2, EventKind.HIDE),
+        Event(1, 3, EventKind.FEWER_LIKE_THIS),
+    ]
+    ranked = rank_feed(stories, [follow(FollowKind.TOPIC, "Sport", weight=-1.0)], events, NOW)
+    assert [r.article.id for r in ranked] == [4]
+
+
+def test_read_stories_sink_below_unread_ones() -> None:
+    stories = [art(1, age_h=1), art(2, age_h=2)]
+    ranked = rank_feed(stories, [], [Event(1, 1, EventKind.READ, dwell_s=30)], NOW)
+    assert [r.article.id for r in ranked] == [2, 1]
+
+
+def test_source_and_author_follows_and_reasons() -> None:
+    stories = [
+        art(1, source_id=7, age_h=300),
+        art(2, byline="Jane Doe", age_h=300),
+        art(3, age_h=300),
+    ]
+    ranked = rank_feed(
+        stories,
+        [follow(FollowKind.SOURCE, "7"), follow(FollowKind.AUTHOR, "Jane Doe")],
+        [],
+        NOW,
+    )
+    assert [r.article.id for r in ranked] == [2, 1, 3]
+    assert ranked[0].reason == "By Jane Doe, whom you follow"
+    assert ranked[1].reason == "From a source you follow"
+    assert ranked[2].reason == "More stories"
+
+
+def test_duplicates_are_ranked_once_and_paging_works() -> None:
+    stories = [art(i, age_h=i) for i in range(1, 6)]
+    ranked = rank_feed(stories + stories, [], [], NOW, limit=2, offset=1)
+    assert [r.article.id for r in ranked] == [2, 3]
+
+
+def test_freshness_halves_every_36_hours() -> None:
+    assert freshness(NOW, NOW) == 1.0
+    assert abs(freshness(NOW - timedelta(hours=36), NOW) - 0.5) < 1e-9
+    assert freshness(NOW + timedelta(hours=5), NOW) == 1.0  # future dates do not beat now
