@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     )
     fetch_max_redirects: int = Field(default=5, description="Most redirects followed per fetch.")
     user_agent: str = Field(
-        default="Tidings/0.1 (+https://github.com/tidings; self-hosted news reader)",
+        default="Tidings/0.1 (self-hosted personalised news reader)",
         description="User-Agent header sent with every fetch.",
     )
     poll_interval_s: int = Field(
