@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -34,8 +35,8 @@ app = typer.Typer(
 readers_app = typer.Typer(help="Manage readers.", no_args_is_help=True)
 app.add_typer(readers_app, name="readers")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True, markup=False, highlight=False)  # user data: never markup
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -47,7 +48,7 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except TidingsError as exc:
-            err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+            err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -162,7 +163,10 @@ def refresh(
         summary = pipeline.refresh(todo, on_source=tick)
     for r in summary.results:
         if r.error:
-            err.print(f"[red]failed[/red] {r.source.id} {r.source.url}: {r.error}", highlight=False)
+            err.print(
+                f"[red]failed[/red] {r.source.id} {escape(r.source.url)}: {escape(r.error)}",
+                highlight=False,
+            )
     out.print(
         f"{len(summary.results)} sources: {summary.sources_ok} ok, {summary.sources_failed} "
         f"failed; {summary.items_seen} items seen, {summary.items_new} new"
@@ -225,7 +229,10 @@ def import_opml(
     try:
         content = path.read_bytes()
     except OSError as exc:
-        err.print(f"[red]error:[/red] cannot read {path}: {exc.strerror or exc}", highlight=False)
+        err.print(
+            f"[red]error:[/red] cannot read {escape(str(path))}: {exc.strerror or exc}",
+            highlight=False,
+        )
         raise typer.Exit(1) from None
     feeds = parse_opml(content)
     added = skipped = 0
@@ -277,7 +284,7 @@ def readers_list() -> None:
     """List readers."""
     _, store, _ = _open()
     for r in store.readers.list():
-        out.print(f"{r.id}\t{r.name}", highlight=False)
+        out.print(f"{r.id}\t{r.name}")
 
 
 @app.command()
@@ -340,11 +347,8 @@ def feed(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     for i, it in enumerate(items, 1):
-        out.print(f"{i:>3}. [bold]{it.article.article.title}[/bold]", highlight=False)
-        out.print(
-            f"     [dim]{it.reason} · score {it.score:.3f} · #{it.article.id}[/dim]",
-            highlight=False,
-        )
+        out.print(f"{i:>3}. {it.article.article.title}", style="bold")
+        out.print(f"     {it.reason} · score {it.score:.3f} · #{it.article.id}", style="dim")
 
 
 @app.command()
@@ -362,7 +366,8 @@ def extract(
             record = article_record(doc_id(path), extract_file(path))
         except TidingsError as exc:
             failed += 1
-            err.print(f"[red]error:[/red] {path}: {exc.message}", highlight=False)
+            where = "" if str(path) in exc.message else f"{path}: "
+            err.print(f"[red]error:[/red] {escape(where + exc.message)}", highlight=False)
             continue
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()

@@ -34,6 +34,7 @@ from tidings.pipeline import Pipeline, reader_feed
 from tidings.store import Store
 
 _ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is not UTF-8)"},
     404: {"model": ErrorOut, "description": "Not found"},
     422: {"model": ErrorOut, "description": "Invalid input"},
 }
