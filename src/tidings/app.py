@@ -31,6 +31,10 @@ def create_app(
         title="Tidings",
         version=__version__,
         description="Self-hosted personalised news: sources, articles, readers, ranked feeds.",
+        # The interactive docs pages load their scripts from a CDN, which an offline or
+        # self-hosted install cannot reach; the OpenAPI document itself is always served.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store if store is not None else Store.open(settings.database_url)

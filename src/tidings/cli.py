@@ -284,7 +284,8 @@ def readers_list() -> None:
     """List readers."""
     _, store, _ = _open()
     for r in store.readers.list():
-        out.print(f"{r.id}\t{r.name}")
+        # Plain tab-separated lines: rich would expand the tab and read "[...]" in names as markup.
+        sys.stdout.write(f"{r.id}\t{r.name}\n")
 
 
 @app.command()

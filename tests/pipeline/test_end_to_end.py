@@ -145,3 +145,38 @@ def test_add_source_refuses_bad_input_and_keeps_nothing(
     with pytest.raises(IngestError, match="HTTP 404"):
         pipeline.add_source(feed_server.url("/nothing-here.xml"))
     assert pipeline.store.sources.list() == []
+
+
+def test_nul_characters_never_reach_the_database(pipeline: Pipeline) -> None:
+    from tidings.core import Article
+
+    new = pipeline.save_articles(
+        None,
+        [Article(title="Head\x00line", body_paragraphs=("A body\x00 paragraph of news text.",))],
+    )
+    assert new == 1
+    stored = pipeline.store.articles.recent(1)[0]
+    assert stored.article.title == "Headline"
+    with pytest.raises(InvalidInputError):
+        pipeline.store.readers.create("Ann\x00")
+
+
+def test_an_unexpected_error_in_one_source_is_recorded_and_the_batch_goes_on(
+    pipeline: Pipeline, feed_server: FeedServer, seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = pipeline.add_source(feed_server.serve("/seed.txt", seed_text, "text/plain"))
+    page = pipeline.store.sources.add(
+        feed_server.serve("/page.html", "<html><body><p>x</p></body></html>", "text/html"),
+        SourceKind.PAGE,
+    )
+    import tidings.pipeline.ingestion as ingestion
+
+    def explode(data: bytes, url: str | None = None) -> object:
+        raise RuntimeError("bug in an extractor")
+
+    monkeypatch.setattr(ingestion, "extract_html", explode)
+    summary = pipeline.refresh()
+    by_id = {r.source.id: r for r in summary.results}
+    assert by_id[good.id].items_new == 1
+    assert by_id[page.id].error == "internal error while processing this source: RuntimeError"
+    assert pipeline.store.sources.get(page.id).last_error == by_id[page.id].error

@@ -173,11 +173,15 @@ class Pipeline:
                 title=title,
                 site_url=site,
             )
-        except TidingsError as exc:
+        except Exception as exc:  # one bad source never stops the batch
+            if isinstance(exc, TidingsError):
+                result.error = exc.message
+                log.warning("source %s (%s) failed: %s", source.id, source.url, exc.message)
+            else:
+                result.error = f"internal error while processing this source: {type(exc).__name__}"
+                log.exception("source %s (%s) failed unexpectedly", source.id, source.url)
             if isinstance(exc, FetchStatusError):
                 status = exc.http_status
-            result.error = exc.message
-            log.warning("source %s (%s) failed: %s", source.id, source.url, exc.message)
             self.store.sources.record_failure(
                 source.id,
                 FetchRecord(
@@ -189,7 +193,7 @@ class Pipeline:
                     duration_ms=int((time.monotonic() - t0) * 1000),
                     items_seen=result.items_seen,
                     items_new=result.items_new,
-                    error=exc.message,
+                    error=result.error,
                 ),
             )
         return result
@@ -222,6 +226,7 @@ class Pipeline:
         """Enrich and store; each article in its own transaction. Returns how many were new."""
         fresh: list[Article] = []
         for art in articles:
+            art = _without_nul(art)
             if not art.language:
                 art = replace(art, language=detect_language(art.title + "\n" + art.body_text))
             fresh.append(art)
@@ -257,6 +262,19 @@ class Pipeline:
     def save_articles(self, source: Source | None, articles: Sequence[Article]) -> int:
         """Store already extracted articles (demo content, imports)."""
         return self._save_all(source, articles, {})
+
+
+def _without_nul(art: Article) -> Article:
+    """PostgreSQL text cannot hold NUL characters; they carry no meaning in news text."""
+    if "\x00" not in art.title + art.body_text + "".join(art.standfirst) + (art.byline or ""):
+        return art
+    return replace(
+        art,
+        title=art.title.replace("\x00", ""),
+        body_paragraphs=tuple(p.replace("\x00", "") for p in art.body_paragraphs),
+        standfirst=tuple(p.replace("\x00", "") for p in art.standfirst),
+        byline=art.byline.replace("\x00", "") if art.byline else None,
+    )
 
 
 def _entry_article(entry: FeedEntry, publisher: str | None) -> tuple[Article, str | None]:

@@ -22,6 +22,8 @@ class ReaderRepository:
 
     def create(self, name: str) -> Reader:
         name = " ".join(name.split())
+        if "\x00" in name:
+            raise InvalidInputError("a reader name cannot contain NUL characters")
         if not name or len(name) > 128:
             raise InvalidInputError("a reader name must have 1 to 128 characters")
         with self._engine.begin() as conn:
@@ -60,6 +62,8 @@ class ReaderRepository:
     ) -> Follow:
         """Follow (weight > 0) or mute (weight < 0) a topic, entity, source or author.
         Following again updates the weight."""
+        if "\x00" in value:
+            raise InvalidInputError("the value to follow cannot contain NUL characters")
         label = " ".join(value.split())
         key = normalise_key(value)
         if not key:

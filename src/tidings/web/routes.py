@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -24,6 +25,9 @@ from tidings.store import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 READER_COOKIE = "tidings_reader"
+# Database ids are positive 64-bit integers: larger values must be a 422, not a driver overflow.
+MAX_ID = 2**63 - 1
+ArticleId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +55,7 @@ def current_reader(request: Request, reader_param: int | None = None) -> Reader 
     wanted = reader_param
     if wanted is None:
         cookie = request.cookies.get(READER_COOKIE, "")
-        wanted = int(cookie) if cookie.isdigit() else None
+        wanted = int(cookie) if cookie.isdigit() and int(cookie) <= MAX_ID else None
     if wanted is not None:
         try:
             return store.readers.get(wanted)
@@ -74,7 +78,7 @@ def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRes
 @router.get("/", response_class=HTMLResponse)
 def feed_page(
     request: Request,
-    reader: Annotated[int | None, Query(ge=1)] = None,
+    reader: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     page: Annotated[int, Query(ge=1, le=200)] = 1,
 ) -> Response:
     store = _store(request)
@@ -100,7 +104,7 @@ def feed_page(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: int) -> Response:
+def article_page(request: Request, article_id: ArticleId) -> Response:
     store = _store(request)
     stored = store.articles.get(article_id)
     me = current_reader(request)
@@ -153,7 +157,7 @@ def follow_form(
 
 
 @router.post("/articles/{article_id}/hide")
-def hide_form(request: Request, article_id: int) -> Response:
+def hide_form(request: Request, article_id: ArticleId) -> Response:
     store = _store(request)
     store.articles.get(article_id)
     me = current_reader(request)

@@ -1,0 +1,320 @@
+"""The web app in a real headless Chromium (Playwright), served by uvicorn on 127.0.0.1.
+
+One server and one browser per module; the SQLite store holds the seed page (ingested through
+the real pipeline as a local text dump), 20 Wikinews demo stories and "Demo reader", who follows
+the topic Afghanistan."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tidings.app import create_app
+from tidings.core import Article, FollowKind, Settings, SourceKind
+from tidings.enrich.entities import EntityExtractor
+from tidings.extract import extract_text_dump
+from tidings.pipeline import DEMO_READER, WIKINEWS_NOTICE, Pipeline, wikinews_articles
+from tidings.store import Store
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("TIDINGS_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
+SEED = SHARED / "seed" / "scmp-afghanistan.txt"
+CHROMIUM = "/usr/bin/chromium"
+SEED_TITLE = "Turmoil in Afghanistan binding China and Russia even closer"
+STANDFIRST = [
+    "Top diplomats of Beijing and Moscow pledge to protect interests in Afghanistan and urge the "
+    "Taliban to cut terror links",
+    "Western efforts to divide ‘trustworthy, reliable and invincible’ partners will not succeed, "
+    "Chinese foreign minister says of Russia ties",
+]
+VIDEOS = [
+    (
+        "2:10",
+        "Taliban says ‘war is over’ in Afghanistan and now time for group to serve the nation",
+    ),
+    ("6:32", "Helicopters fly over Kabul to ferry diplomats after Taliban reaches Afghan capital"),
+    ("3:59", "Women fear the worst for their freedoms as Taliban return to power in Afghanistan"),
+    ("1:22", "Russian leader claims Russia-China relationship being sabotaged"),
+]
+RELATED = [
+    "Afghan chaos left by US a ‘lesson’ for Taiwan, Chinese media warns",
+    "China a ‘welcome friend’ in Afghanistan: Taliban spokesman",
+]
+FEED_SHOT = Path("/tmp/tidings-feed.png")
+ARTICLE_SHOT = Path("/tmp/tidings-article.png")
+
+
+@dataclass
+class Site:
+    base: str
+    store: Store
+    seed_id: int
+    wiki_public_domain_id: int
+    wiki_cc_by_id: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _build_store(url: str, entities: EntityExtractor) -> tuple[Store, dict[str, int]]:
+    settings = Settings(database_url=url, shared_data=SHARED, fetch_timeout_s=5.0)
+    store = Store.open(url)
+    pipeline = Pipeline(store, settings, entities=entities)
+    store.sources.add(SEED.resolve().as_uri(), SourceKind.TEXT, title="South China Morning Post")
+    assert pipeline.refresh().items_new == 1
+    wiki = store.sources.add(
+        "https://en.wikinews.org/", SourceKind.FEED, title="Wikinews (demo content)", active=False
+    )
+    stories: list[Article] = list(itertools.islice(wikinews_articles(), 20))
+    assert pipeline.save_articles(wiki, stories) == 20
+    reader = store.readers.create(DEMO_READER)
+    store.readers.follow(reader.id, FollowKind.TOPIC, "Afghanistan")
+    ids: dict[str, int] = {}
+    for stored in store.articles.recent(100):
+        title, licence = stored.article.title, stored.article.licence or ""
+        if title == SEED_TITLE:
+            ids["seed"] = stored.id
+        elif licence.startswith("Public domain") and "pd" not in ids:
+            ids["pd"] = stored.id
+        elif "CC BY 2.5" in licence:
+            ids["ccby"] = stored.id
+    assert set(ids) == {"seed", "pd", "ccby"}, ids
+    return store, ids
+
+
+@pytest.fixture(scope="module")
+def site(
+    tmp_path_factory: pytest.TempPathFactory, entity_extractor: EntityExtractor
+) -> Iterator[Site]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'tidings.db'}"
+    store, ids = _build_store(url, entity_extractor)
+    settings = Settings(database_url=url, shared_data=SHARED, fetch_timeout_s=5.0)
+    app = create_app(
+        settings, store=store, pipeline=Pipeline(store, settings, entities=entity_extractor)
+    )
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise
+            time.sleep(0.05)
+    try:
+        yield Site(base, store, ids["seed"], ids["pd"], ids["ccby"])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: Site) -> Iterator[Page]:
+    context = browser.new_context(base_url=site.base, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+def _assert_utf8(page: Page) -> None:
+    assert page.locator("meta[charset]").count() == 1
+    assert (page.locator("meta[charset]").get_attribute("charset") or "").lower() == "utf-8"
+    assert page.evaluate("document.characterSet") == "UTF-8"
+
+
+def _expected_paragraphs() -> list[str]:
+    return list(extract_text_dump(SEED.read_text(encoding="utf-8")).body_paragraphs)
+
+
+# -- the feed ---------------------------------------------------------------------------------------
+
+
+def test_feed_shows_seed_story_first_with_reason(page: Page, site: Site) -> None:
+    response = page.goto("/")
+    assert response is not None and response.status == 200
+    assert "charset=utf-8" in (response.headers.get("content-type") or "").lower()
+    _assert_utf8(page)
+    expect(page.locator("h1")).to_have_text(f"{DEMO_READER}’s feed")
+    stories = page.locator("li.story")
+    assert stories.count() == 21
+    first = stories.first
+    expect(first.locator("h2 a")).to_have_text(SEED_TITLE)
+    assert first.get_attribute("data-article-id") == str(site.seed_id)
+    # text_content, not inner_text: the reason is upper-cased by CSS only.
+    assert (
+        first.locator(".reason").text_content() or ""
+    ).strip() == "Because you follow Afghanistan"
+    expect(first.locator(".standfirst")).to_have_text(STANDFIRST[0])
+    expect(first.locator(".publisher")).to_have_text("South China Morning Post")
+    # The other stories do not match the follow.
+    reasons = [(t or "").strip() for t in stories.locator(".reason").all_text_contents()]
+    assert reasons[1:] and "Because you follow Afghanistan" not in reasons[1:]
+    # Curly quotes and dashes survive the round trip (a charset mix-up would garble them).
+    expect(page.locator("body")).not_to_contain_text("â€")
+    expect(page.locator("body")).not_to_contain_text("myNEWS")
+    page.screenshot(path=str(FEED_SHOT), full_page=False)
+    assert FEED_SHOT.stat().st_size > 10_000
+
+
+def test_footer_has_wikinews_attribution(page: Page) -> None:
+    page.goto("/")
+    footer = page.locator("footer.site-footer")
+    expect(footer).to_contain_text("Wikinews")
+    expect(footer).to_contain_text("CC BY 2.5")
+    expect(footer).to_contain_text(WIKINEWS_NOTICE.split(";")[0])
+    link = footer.locator("a", has_text="CC BY 2.5")
+    assert link.get_attribute("href") == "https://creativecommons.org/licenses/by/2.5/"
+
+
+# -- the article page -------------------------------------------------------------------------------
+
+
+def test_clicking_story_opens_clean_article(page: Page, site: Site) -> None:
+    page.goto("/")
+    page.locator("li.story").first.locator("h2 a").click()
+    page.wait_for_url(f"**/articles/{site.seed_id}")
+    _assert_utf8(page)
+    assert page.title() == f"{SEED_TITLE} · Tidings"
+    expect(page.locator("h1")).to_have_text(SEED_TITLE)
+    expect(page.locator("ul.standfirst li")).to_have_text(STANDFIRST)
+
+    caption = page.locator("figure.photo figcaption")
+    expect(caption).to_contain_text(
+        "Foreign ministers Sergey Lavrov of Russia (left) and Wang Yi of China meet in the "
+        "Chinese city of Guilin on March 22."
+    )
+    expect(caption.locator(".credit")).to_have_text("Photo: AFP")
+
+    body = page.locator(".body")
+    paragraphs = [t.strip() for t in body.locator("p").all_text_contents()]
+    assert paragraphs == _expected_paragraphs()
+    assert len(paragraphs) == 23
+    body_text = body.inner_text()
+    for junk in ["Advertisement", "myNEWS", "Learn more", "02:10", "Photo: AFP", "print edition"]:
+        assert junk not in body_text, junk
+    for _, title in VIDEOS:
+        assert title not in body_text
+    for headline in RELATED:
+        assert headline not in body_text
+
+    videos = page.locator("section.videos li")
+    expect(videos).to_have_count(4)
+    assert [d.strip() for d in videos.locator(".duration").all_text_contents()] == [
+        d for d, _ in VIDEOS
+    ]
+    for i, (_, title) in enumerate(VIDEOS):
+        expect(videos.nth(i)).to_contain_text(title)
+    expect(page.locator("section.related li")).to_have_text(RELATED)
+
+    expect(page.locator(".print-headline")).to_have_text("China, Russia to work together")
+    expect(page.locator(".print-edition")).to_contain_text("Print edition headline")
+    expect(page.locator(".meta .comments")).to_have_text("44 comments")
+    expect(page.locator(".meta .publisher")).to_have_text("South China Morning Post")
+    page.screenshot(path=str(ARTICLE_SHOT), full_page=True)
+    assert ARTICLE_SHOT.stat().st_size > 10_000
+
+
+def test_follow_entity_button_marks_it_followed(page: Page, site: Site) -> None:
+    page.goto(f"/articles/{site.seed_id}")
+    button = page.locator("section.entities button", has_text="Wang Yi")
+    expect(button).to_have_text("Wang Yi +")
+    expect(button).not_to_have_class("chip on")
+    button.click()
+    page.wait_for_url(f"**/articles/{site.seed_id}")
+    followed = page.locator("section.entities button", has_text="Wang Yi")
+    expect(followed).to_have_text("Wang Yi ✓")
+    expect(followed).to_have_class("chip on")
+    # The topic tag of the story shows the reader's existing follow too.
+    expect(page.locator(".topic-tags button")).to_have_text("Afghanistan ✓")
+
+    page.goto("/")
+    chips = page.locator("section.follows .chip")
+    expect(chips).to_have_text(["Afghanistan", "Wang Yi"])
+    reader = site.store.readers.find(DEMO_READER)
+    assert [(f.kind, f.value) for f in site.store.readers.follows(reader.id)] == [
+        (FollowKind.TOPIC, "afghanistan"),
+        (FollowKind.ENTITY, "wang yi"),
+    ]
+    # The seed story stays on top, credited to the strongest follow.
+    first = page.locator("li.story").first
+    expect(first.locator("h2 a")).to_have_text(SEED_TITLE)
+
+
+@pytest.mark.parametrize(
+    ("which", "licence"),
+    [
+        ("wiki_public_domain_id", "Public domain (Wikinews)"),
+        ("wiki_cc_by_id", "Wikinews contributors, CC BY 2.5; converted to plain text"),
+    ],
+)
+def test_wikinews_story_shows_its_licence(page: Page, site: Site, which: str, licence: str) -> None:
+    article_id = getattr(site, which)
+    stored = site.store.articles.get(article_id)
+    page.goto(f"/articles/{article_id}")
+    _assert_utf8(page)
+    expect(page.locator("h1")).to_have_text(stored.article.title)
+    line = page.locator("article p.licence")
+    expect(line).to_contain_text(licence)
+    link = line.locator("a", has_text="original story")
+    assert link.get_attribute("href") == stored.article.url
+    assert (stored.article.url or "").startswith("https://en.wikinews.org/wiki/")
+    expect(page.locator(".meta .publisher")).to_have_text("Wikinews")
+
+
+def test_unknown_article_is_a_friendly_404_page(page: Page) -> None:
+    response = page.goto("/articles/999999")
+    assert response is not None and response.status == 404
+    _assert_utf8(page)
+    expect(page.locator("section.error h1")).to_have_text("404")
+    expect(page.locator("section.error .message")).to_contain_text("999999")
+    expect(page.locator("section.error a")).to_have_attribute("href", "/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/articles/99999999999999999999", "/?reader=99999999999999999999", "/articles/abc"]
+)
+def test_bad_ids_are_a_friendly_422_page_not_a_crash(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == 422
+    expect(page.locator("section.error h1")).to_have_text("422")
+    expect(page.locator("section.error .message")).to_contain_text("Invalid request")
