@@ -190,57 +190,75 @@ def _find_existing(
     return None if row is None else int(row.id)
 
 
-def _get_or_create(conn: sa.Connection, table: sa.Table, key: str, values: dict[str, Any]) -> int:
-    row = conn.execute(sa.select(table.c.id).where(table.c.key == key)).first()
-    if row is not None:
-        return int(row.id)
-    # A nested transaction keeps a concurrent insert of the same key from failing the article.
-    try:
-        with conn.begin_nested():
-            new = conn.execute(table.insert().values(key=key, **values)).inserted_primary_key
-            assert new is not None
-            return int(new[0])
-    except sa.exc.IntegrityError:
-        return int(conn.execute(sa.select(table.c.id).where(table.c.key == key)).scalar_one())
+def _ensure_keys(
+    conn: sa.Connection, table: sa.Table, rows: dict[str, dict[str, Any]]
+) -> dict[str, int]:
+    """Ids for these keys, inserting the missing ones. INSERT … ON CONFLICT DO NOTHING keeps a
+    concurrent insert of the same key (another worker) from failing the article."""
+    if not rows:
+        return {}
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    existing = {
+        r.key: int(r.id)
+        for r in conn.execute(sa.select(table.c.key, table.c.id).where(table.c.key.in_(list(rows))))
+    }
+    missing = [{"key": k, **v} for k, v in rows.items() if k not in existing]
+    if missing:
+        conn.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), missing)
+        existing.update(
+            {
+                r.key: int(r.id)
+                for r in conn.execute(
+                    sa.select(table.c.key, table.c.id).where(
+                        table.c.key.in_([m["key"] for m in missing])
+                    )
+                )
+            }
+        )
+    return existing
 
 
 def _link_topics(conn: sa.Connection, article_id: int, labels: Iterable[str], origin: str) -> None:
-    seen: set[int] = set()
+    wanted: dict[str, dict[str, Any]] = {}
     for label in labels:
         key = normalise_key(label)
-        if not key:
-            continue
-        topic_id = _get_or_create(conn, topics, key, {"label": label.strip()})
-        if topic_id in seen:
-            continue
-        seen.add(topic_id)
+        if key and key not in wanted:
+            wanted[key] = {"label": label.strip()}
+    ids = _ensure_keys(conn, topics, wanted)
+    if ids:
         conn.execute(
-            article_topics.insert().values(
-                article_id=article_id, topic_id=topic_id, origin=origin, weight=1.0
-            )
+            article_topics.insert(),
+            [
+                {"article_id": article_id, "topic_id": ids[k], "origin": origin, "weight": 1.0}
+                for k in wanted
+            ],
         )
 
 
 def _link_entities(conn: sa.Connection, article_id: int, found: Sequence[EntityMention]) -> None:
-    seen: set[int] = set()
+    wanted: dict[str, dict[str, Any]] = {}
+    mentions: dict[str, EntityMention] = {}
     for mention in found:
         key = normalise_key(mention.name)
-        if not key:
-            continue
-        entity_id = _get_or_create(
-            conn, entities, key, {"name": mention.name, "label": mention.label.value}
-        )
-        if entity_id in seen:
-            continue
-        seen.add(entity_id)
+        if key and key not in wanted:
+            wanted[key] = {"name": mention.name, "label": mention.label.value}
+            mentions[key] = mention
+    ids = _ensure_keys(conn, entities, wanted)
+    if ids:
         conn.execute(
-            article_entities.insert().values(
-                article_id=article_id,
-                entity_id=entity_id,
-                mentions=mention.count,
-                salience=mention.salience,
-                first_offset=mention.first_offset,
-            )
+            article_entities.insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "entity_id": ids[k],
+                    "mentions": m.count,
+                    "salience": m.salience,
+                    "first_offset": m.first_offset,
+                }
+                for k, m in mentions.items()
+            ],
         )
 
 
