@@ -12,6 +12,13 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("TIDINGS_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
 SEED = SHARED / "seed" / "scmp-afghanistan.txt"
+SEED_TITLE = "Turmoil in Afghanistan binding China and Russia even closer"
+SEED_STANDFIRST = [
+    "Top diplomats of Beijing and Moscow pledge to protect interests in Afghanistan and urge "
+    "the Taliban to cut terror links",
+    "Western efforts to divide ‘trustworthy, reliable and invincible’ partners will not "
+    "succeed, Chinese foreign minister says of Russia ties",
+]
 PG_URL = os.environ.get(
     "TIDINGS_TEST_POSTGRES_URL",
     "postgresql+psycopg://tidings:tidings@127.0.0.1:5432/tidings_test",

@@ -7,7 +7,6 @@ the topic Afghanistan."""
 from __future__ import annotations
 
 import itertools
-import os
 import socket
 import threading
 import time
@@ -20,6 +19,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from support import SEED, SEED_STANDFIRST, SEED_TITLE, SHARED
 from tidings.app import create_app
 from tidings.core import Article, FollowKind, Settings, SourceKind
 from tidings.enrich.entities import EntityExtractor
@@ -29,17 +29,7 @@ from tidings.store import Store
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("TIDINGS_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
-SEED = SHARED / "seed" / "scmp-afghanistan.txt"
 CHROMIUM = "/usr/bin/chromium"
-SEED_TITLE = "Turmoil in Afghanistan binding China and Russia even closer"
-STANDFIRST = [
-    "Top diplomats of Beijing and Moscow pledge to protect interests in Afghanistan and urge the "
-    "Taliban to cut terror links",
-    "Western efforts to divide ‘trustworthy, reliable and invincible’ partners will not succeed, "
-    "Chinese foreign minister says of Russia ties",
-]
 VIDEOS = [
     (
         "2:10",
@@ -184,7 +174,7 @@ def test_feed_shows_seed_story_first_with_reason(page: Page, site: Site) -> None
     assert (
         first.locator(".reason").text_content() or ""
     ).strip() == "Because you follow Afghanistan"
-    expect(first.locator(".standfirst")).to_have_text(STANDFIRST[0])
+    expect(first.locator(".standfirst")).to_have_text(SEED_STANDFIRST[0])
     expect(first.locator(".publisher")).to_have_text("South China Morning Post")
     # The other stories do not match the follow.
     reasons = [(t or "").strip() for t in stories.locator(".reason").all_text_contents()]
@@ -216,7 +206,7 @@ def test_clicking_story_opens_clean_article(page: Page, site: Site) -> None:
     _assert_utf8(page)
     assert page.title() == f"{SEED_TITLE} · Tidings"
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
-    expect(page.locator("ul.standfirst li")).to_have_text(STANDFIRST)
+    expect(page.locator("ul.standfirst li")).to_have_text(SEED_STANDFIRST)
 
     caption = page.locator("figure.photo figcaption")
     expect(caption).to_contain_text(

@@ -21,6 +21,7 @@ from tidings.api.schemas import (
     SourceOut,
 )
 from tidings.core import (
+    MAX_ID,
     Event,
     EventKind,
     Follow,
@@ -42,7 +43,6 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 
 # Database ids are positive 64-bit integers: larger values must be a 422, not a driver overflow.
-MAX_ID = 2**63 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tidings.core import Source, StoredArticle
+from tidings.core import MAX_ID, Source, StoredArticle
 from tidings.rank import RankedItem
 
 
@@ -203,6 +203,6 @@ EventKindIn = Literal[
 
 class EventIn(BaseModel):
     kind: EventKindIn
-    article_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    article_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     dwell_s: float | None = Field(default=None, ge=0, le=86400)
     value: str | None = Field(default=None, max_length=512)

@@ -11,6 +11,7 @@ from tidings.core.errors import (
     TidingsError,
 )
 from tidings.core.models import (
+    MAX_ID,
     Article,
     EntityLabel,
     EntityMention,
@@ -30,6 +31,7 @@ from tidings.core.models import (
 from tidings.core.settings import Settings
 
 __all__ = [
+    "MAX_ID",
     "Article",
     "ConfigError",
     "ConflictError",

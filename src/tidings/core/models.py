@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# Database ids are positive 64-bit integers; larger values are invalid input, not a driver error.
+MAX_ID = 2**63 - 1
+
 
 class SourceKind(StrEnum):
     """What a source is, which decides how it is fetched and parsed."""

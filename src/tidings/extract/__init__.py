@@ -1,5 +1,6 @@
 """Bytes → `Article`: HTML extraction, raw-text-dump cleaning, sanitising."""
 
+from tidings.extract._decode import decode_text
 from tidings.extract.files import doc_id, extract_file
 from tidings.extract.html import extract_html
 from tidings.extract.record import article_record
@@ -8,6 +9,7 @@ from tidings.extract.textdump import extract_text_dump
 
 __all__ = [
     "article_record",
+    "decode_text",
     "doc_id",
     "extract_file",
     "extract_html",

@@ -64,3 +64,12 @@ def decode_html(data: bytes) -> str:
     if text.count("\ufffd") <= max(3, len(text) // 1000):
         return text
     raise ExtractError(f"the page could not be decoded as {codec}")
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a fetched text dump: UTF-8 (with or without BOM), else windows-1252, which maps
+    every byte, as browsers do for unlabelled 8-bit text."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

@@ -13,7 +13,6 @@ from tidings.pipeline.ingestion import (
     RefreshSummary,
     SourceResult,
     content_hash,
-    decode_text,
 )
 
 __all__ = [
@@ -23,7 +22,6 @@ __all__ = [
     "RefreshSummary",
     "SourceResult",
     "content_hash",
-    "decode_text",
     "ensure_demo_reader",
     "load_demo",
     "reader_feed",

@@ -23,7 +23,13 @@ from tidings.core import (
 from tidings.core.text import normalise_key, utcnow
 from tidings.enrich.entities import EntityExtractor
 from tidings.enrich.language import detect_language
-from tidings.extract import extract_html, extract_text_dump, paragraphs_to_html, sanitize_html
+from tidings.extract import (
+    decode_text,
+    extract_html,
+    extract_text_dump,
+    paragraphs_to_html,
+    sanitize_html,
+)
 from tidings.extract.fragment import fragment_paragraphs
 from tidings.ingest import (
     FeedEntry,
@@ -74,15 +80,6 @@ class RefreshSummary:
 def content_hash(article: Article) -> str:
     basis = normalise_key(article.title) + "\n" + " ".join(article.body_text.split()).casefold()
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()
-
-
-def decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 class Pipeline:

@@ -32,8 +32,9 @@ class RankedItem:
     matched: tuple[str, ...]  # labels of the follows that matched, strongest first
 
 
-def _match(follow: Follow, art: StoredArticle, topic_keys: set[str]) -> float:
-    entity_salience = {normalise_key(e.name): e.salience for e in art.entities}
+def _match(
+    follow: Follow, art: StoredArticle, topic_keys: set[str], entity_salience: dict[str, float]
+) -> float:
     if follow.kind is FollowKind.TOPIC:
         if follow.value in topic_keys:
             return _TOPIC_TAG
@@ -102,10 +103,11 @@ def rank_feed(
             continue
         done.add(art.id)
         topic_keys = {normalise_key(t) for t in art.article.topics}
-        if any(_match(m, art, topic_keys) >= _MUTE_THRESHOLD for m in mutes):
+        saliences = {normalise_key(e.name): e.salience for e in art.entities}
+        if any(_match(m, art, topic_keys, saliences) >= _MUTE_THRESHOLD for m in mutes):
             continue
         matches = sorted(
-            ((f.weight * _match(f, art, topic_keys), f) for f in positives),
+            ((f.weight * _match(f, art, topic_keys, saliences), f) for f in positives),
             key=lambda pair: -pair[0],
         )
         matches = [(s, f) for s, f in matches if s > 0]

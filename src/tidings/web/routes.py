@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from tidings.core import (
+    MAX_ID,
     Event,
     EventKind,
     FollowKind,
@@ -25,8 +26,6 @@ from tidings.store import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 READER_COOKIE = "tidings_reader"
-# Database ids are positive 64-bit integers: larger values must be a 422, not a driver overflow.
-MAX_ID = 2**63 - 1
 ArticleId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 router = APIRouter(include_in_schema=False)
