@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from support import PG_URL, SEED, FeedServer, Route, make_settings
+from support import PG_URL, SEED, FeedServer, Route, make_settings, require
 from tidings.core import Settings
 from tidings.enrich.entities import EntityExtractor
 from tidings.pipeline import Pipeline
@@ -38,10 +37,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     try:
         _reset_postgres(PG_URL)
     except sa.exc.OperationalError as exc:
-        message = f"PostgreSQL unreachable at {PG_URL}: {exc.orig}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        require(False, f"PostgreSQL unreachable at {PG_URL}: {exc.orig}")
     return PG_URL
 
 

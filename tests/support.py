@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from tidings.core import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,3 +63,13 @@ class FeedServer:
 
     def serve_file(self, path: str, file: Path, content_type: str) -> str:
         return self.serve(path, file.read_bytes(), content_type)
+
+
+def require(condition: bool, message: str) -> None:
+    """Skip when something a test needs is missing — except on CI (CI=true), where a missing
+    service, browser or dataset fails the test instead of hiding behind a skip."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)

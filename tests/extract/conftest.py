@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from support import require
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -31,6 +33,5 @@ def seed_path(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def readability_pages(shared_data: Path) -> Path:
     path = shared_data / "mozilla-readability-test-pages"
-    if not path.is_dir():
-        pytest.skip(f"readability test pages not available at {path}")
+    require(path.is_dir(), f"readability test pages not available at {path}")
     return path

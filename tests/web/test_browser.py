@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from support import SEED, SEED_STANDFIRST, SEED_TITLE, SHARED
+from support import SEED, SEED_STANDFIRST, SEED_TITLE, SHARED, require
 from tidings.app import create_app
 from tidings.core import Article, FollowKind, Settings, SourceKind
 from tidings.enrich.entities import EntityExtractor
@@ -124,8 +124,7 @@ def site(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium not installed at {CHROMIUM}")
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
