@@ -120,6 +120,14 @@ class Source:
     last_error: str | None = None
     folder: str | None = None
     active: bool = True
+    poll_interval_s: int = 1800
+    last_status: int | None = None
+    dead_at: datetime | None = None  # the source is gone (410, or 404 repeated)
+    dedup: bool = True  # link near duplicates of other sources' stories to them
+
+    @property
+    def dead(self) -> bool:
+        return self.dead_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +171,7 @@ class StoredArticle:
     content_hash: str
     fetched_at: datetime
     entities: tuple[EntityMention, ...] = field(default=())
+    duplicate_of: int | None = None  # id of the canonical article this one near-duplicates
 
 
 _ENTITY_KIND_ALIASES = {"person", "people", "organisation", "organization", "org", "place"}

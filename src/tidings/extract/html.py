@@ -1,43 +1,21 @@
-"""Extract an Article from an HTML page with trafilatura, plus a little metadata of our own."""
+"""Extract an Article from an HTML page: main text (`_body`) plus metadata (`_metadata`)."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from trafilatura.settings import Document
 
 from tidings.core.errors import ExtractError
-from tidings.core.models import Article, Image
+from tidings.core.models import Article
+from tidings.extract._body import main_text
 from tidings.extract._decode import decode_html
-from tidings.extract._lang import guess_language
-from tidings.extract._shapes import normalise, split_credit
+from tidings.extract._metadata import page_metadata
 
 __all__ = ["extract_html"]
 
 MIN_WORDS = 5  # fewer words than this is a page without an article (a menu, a login form)
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "dc.date.issued",
-    "dcterms.created",
-    "sailthru.date",
-)
-_JSONLD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
-_LANG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
-_VARIANT_RE = re.compile(
-    r"(?:[-_](?:\d+x\d+|\d+w|facebookJumbo|master\d*|large|medium|small|thumb\w*|superJumbo))+$",
-    re.IGNORECASE,
-)
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
 
 
 def _parse_tree(text: str) -> Any:
@@ -49,150 +27,17 @@ def _parse_tree(text: str) -> Any:
         return None
 
 
-def _meta(tree: Any, *names: str) -> str | None:
-    wanted = set(names)
-    for element in tree.iter("meta"):
-        key = (
-            element.get("property") or element.get("name") or element.get("itemprop") or ""
-        ).lower()
-        content = (element.get("content") or "").strip()
-        if key in wanted and content:
-            return str(content)
-    return None
-
-
-def _iso_datetime(value: str) -> datetime | None:
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _published(tree: Any, text: str, fallback: str | None) -> datetime | None:
-    candidates: list[str] = []
-    if tree is not None:
-        if (meta := _meta(tree, *_PUBLISHED_META)) is not None:
-            candidates.append(meta)
-        candidates += [str(t.get("datetime")) for t in tree.iter("time") if t.get("datetime")][:1]
-    candidates += _JSONLD_DATE_RE.findall(text)[:1]
-    if fallback:
-        candidates.append(fallback)
-    for candidate in candidates:
-        if (parsed := _iso_datetime(candidate)) is not None:
-            return parsed
-    return None
-
-
-def _language(tree: Any, declared: str | None, body: str) -> str | None:
-    values: list[str | None] = [declared]
-    if tree is not None:
-        values = [
-            tree.get("lang"),
-            tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-            _meta(tree, "og:locale", "content-language", "language", "dc.language"),
-            declared,
-        ]
-    for value in values:
-        match = _LANG_RE.match((value or "").strip())
-        if match is not None:
-            return match.group(1).lower()
-    return guess_language(body)
-
-
-def _image_key(url: str) -> str:
-    """The part of an image URL shared by its resized variants ("a/b-640x480.jpg" → "b")."""
-    path = url.split("?")[0].split("#")[0].rstrip("/")
-    segments = [segment for segment in path.split("/")[3:] if segment]
-    if not segments:
-        return ""
-    stem = segments[-1].rsplit(".", 1)[0]
-    stem = _VARIANT_RE.sub("", stem)
-    return stem if len(stem) >= 6 else max(segments, key=len)
-
-
-def _image(tree: Any, url: str | None) -> Image | None:
-    if not url:
-        return None
-    caption: str | None = None
-    credit: str | None = None
-    basename = _image_key(url)
-    if tree is not None and basename:
-        for figure in tree.iter("figure"):
-            sources = " ".join(
-                str(img.get(attr) or "")
-                for img in figure.iter("img", "source")
-                for attr in ("src", "srcset", "data-src")
-            )
-            captions = list(figure.iter("figcaption"))
-            if basename in sources and captions:
-                caption = normalise(captions[0].text_content()) or None
-                break
-    if caption is not None and (parts := split_credit(caption)) is not None:
-        caption, credit = parts
-    return Image(url=url, caption=caption, credit=credit)
-
-
-def _clean_title(title: str, sitename: str | None, author: str | None) -> str:
-    """Drop a trailing " | Site name" (or author) from a page title."""
-    for separator in _TITLE_SEPARATORS:
-        head, _, tail = title.rpartition(separator)
-        if not head:
-            continue
-        tail_key = tail.strip().casefold()
-        for other in (sitename, author):
-            other_key = (other or "").strip().casefold()
-            if other_key and (other_key.startswith(tail_key) or tail_key.startswith(other_key)):
-                return head.strip()
-    return title
-
-
-def _split_items(values: list[str] | None) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for value in values or []:
-        for item in value.split(","):
-            item = normalise(item)
-            if item:
-                seen.setdefault(item.casefold(), item)
-    return tuple(seen.values())
-
-
-def _author(value: str | None) -> str | None:
-    if not value:
-        return None
-    names: dict[str, str] = {}
-    for name in value.split(";"):
-        name = normalise(name)
-        if name:
-            names.setdefault(name.casefold(), name)
-    return "; ".join(names.values()) or None
-
-
 def extract_html(data: bytes | str, url: str | None = None) -> Article:
     """Extract the main article of an HTML page; raise ExtractError when there is none."""
     text = decode_html(data) if isinstance(data, bytes) else data
     if not text.strip():
         raise ExtractError("the page is empty")
-    try:
-        doc = trafilatura.bare_extraction(
-            text,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-        )
-    except Exception as exc:  # trafilatura/lxml raise assorted errors on broken markup
-        raise ExtractError(f"the page could not be parsed: {exc}") from exc
-    if not isinstance(doc, Document) or not (doc.text or "").strip():
-        raise ExtractError("no article text could be extracted from the page")
     tree = _parse_tree(text)
-    author = _author(doc.author)
-    title = _clean_title(normalise(doc.title or ""), doc.sitename, author)
-    paragraphs = [normalise(line) for line in str(doc.text).splitlines()]
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs = main_text(text, url, tree)
+    if not paragraphs:
+        raise ExtractError("no article text could be extracted from the page")
+    meta = page_metadata(text, url, tree, "\n".join(paragraphs))
+    title = meta.title or ""
     while paragraphs and title and paragraphs[0] == title:
         paragraphs.pop(0)
     if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
@@ -200,17 +45,15 @@ def extract_html(data: bytes | str, url: str | None = None) -> Article:
     if not title:
         first = paragraphs[0]
         title = first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
-    body = "\n".join(paragraphs)
-    image = _image(tree, doc.image)
     return Article(
         title=title,
         body_paragraphs=tuple(paragraphs),
-        url=url or doc.url,
-        byline=author,
-        published=_published(tree, text, doc.date),
-        language=_language(tree, doc.language, body),
-        publisher=normalise(doc.sitename or "") or None,
-        topics=_split_items(list(doc.categories or []) + list(doc.tags or [])),
-        images=(image,) if image is not None else (),
-        licence=doc.license or None,
+        url=url or meta.url,
+        byline=meta.byline,
+        published=meta.published,
+        language=meta.language,
+        publisher=meta.publisher,
+        topics=meta.topics,
+        images=(meta.image,) if meta.image is not None else (),
+        licence=meta.licence,
     )

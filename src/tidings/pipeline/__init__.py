@@ -12,8 +12,8 @@ from tidings.pipeline.ingestion import (
     Pipeline,
     RefreshSummary,
     SourceResult,
-    content_hash,
 )
+from tidings.pipeline.saving import content_hash
 
 __all__ = [
     "DEMO_READER",

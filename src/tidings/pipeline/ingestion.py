@@ -4,7 +4,6 @@ A source that fails is recorded (fetch log, last error, backoff) and the batch g
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -20,15 +19,12 @@ from tidings.core import (
     SourceKind,
     TidingsError,
 )
-from tidings.core.text import normalise_key, utcnow
+from tidings.core.text import utcnow
 from tidings.enrich.entities import EntityExtractor
-from tidings.enrich.language import detect_language
 from tidings.extract import (
     decode_text,
     extract_html,
     extract_text_dump,
-    paragraphs_to_html,
-    sanitize_html,
 )
 from tidings.extract.fragment import fragment_paragraphs
 from tidings.ingest import (
@@ -36,12 +32,12 @@ from tidings.ingest import (
     Fetcher,
     FetchResult,
     FetchStatusError,
-    canonical_url,
     local_path,
     parse_feed,
     sniff_kind,
     source_location,
 )
+from tidings.pipeline.saving import ArticleSaver
 from tidings.store import FetchRecord, Store
 
 log = logging.getLogger(__name__)
@@ -77,11 +73,6 @@ class RefreshSummary:
         return sum(r.items_seen for r in self.results)
 
 
-def content_hash(article: Article) -> str:
-    basis = normalise_key(article.title) + "\n" + " ".join(article.body_text.split()).casefold()
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
-
-
 class Pipeline:
     """Wires the stages for one store. Create one per process (the NER model loads lazily)."""
 
@@ -95,6 +86,7 @@ class Pipeline:
         self.store = store
         self.settings = settings
         self.entities = entities if entities is not None else EntityExtractor()
+        self.saver = ArticleSaver(store, settings, self.entities)
 
     # -- sources -------------------------------------------------------------------------
 
@@ -203,7 +195,7 @@ class Pipeline:
             articles = [_entry_article(e, parsed.title) for e in parsed.entries]
             result.items_seen = len(articles)
             bodies = {id(a): html for a, html in articles}
-            result.items_new = self._save_all(source, [a for a, _ in articles], bodies)
+            result.items_new = self.saver.save(source, [a for a, _ in articles], bodies)
             return parsed.title, parsed.site_url
         is_file = local_path(fetched.url) is not None
         page_url = None if is_file else fetched.url
@@ -214,64 +206,12 @@ class Pipeline:
         if is_file and article.guid is None:
             article = replace(article, guid=fetched.url)
         result.items_seen = 1
-        result.items_new = self._save_all(source, [article], {})
+        result.items_new = self.saver.save(source, [article], {})
         return None, None
-
-    def _save_all(
-        self, source: Source | None, articles: Sequence[Article], bodies: dict[int, str | None]
-    ) -> int:
-        """Enrich and store; each article in its own transaction. Returns how many were new."""
-        fresh: list[Article] = []
-        for art in articles:
-            art = _without_nul(art)
-            if not art.language:
-                art = replace(art, language=detect_language(art.title + "\n" + art.body_text))
-            fresh.append(art)
-        pending = []
-        for art in fresh:
-            chash = content_hash(art)
-            canon = canonical_url(art.url) if art.url else None
-            sid = source.id if source else None
-            if self.store.articles.find_existing(
-                canonical_url=canon, source_id=sid, guid=art.guid, content_hash=chash
-            ):
-                continue
-            pending.append((art, chash, canon))
-        found = (
-            self.entities.extract_many([a for a, _, _ in pending])
-            if self.settings.enrich_entities and pending
-            else [[] for _ in pending]
-        )
-        new = 0
-        for (art, chash, canon), ents in zip(pending, found, strict=True):
-            body_html = bodies.get(id(art)) or paragraphs_to_html(list(art.body_paragraphs))
-            _, created = self.store.articles.save(
-                art,
-                source_id=source.id if source else None,
-                canonical_url=canon,
-                content_hash=chash,
-                body_html=sanitize_html(body_html),
-                entities_found=ents,
-            )
-            new += created
-        return new
 
     def save_articles(self, source: Source | None, articles: Sequence[Article]) -> int:
         """Store already extracted articles (demo content, imports)."""
-        return self._save_all(source, articles, {})
-
-
-def _without_nul(art: Article) -> Article:
-    """PostgreSQL text cannot hold NUL characters; they carry no meaning in news text."""
-    if "\x00" not in art.title + art.body_text + "".join(art.standfirst) + (art.byline or ""):
-        return art
-    return replace(
-        art,
-        title=art.title.replace("\x00", ""),
-        body_paragraphs=tuple(p.replace("\x00", "") for p in art.body_paragraphs),
-        standfirst=tuple(p.replace("\x00", "") for p in art.standfirst),
-        byline=art.byline.replace("\x00", "") if art.byline else None,
-    )
+        return self.saver.save(source, articles, {})
 
 
 def _entry_article(entry: FeedEntry, publisher: str | None) -> tuple[Article, str | None]:

@@ -22,7 +22,7 @@ from tidings.core import (
 from tidings.core.text import as_utc, normalise_key, utcnow
 from tidings.store.tables import article_entities, article_topics, articles, entities, topics
 
-_LIGHT_COLUMNS = [c for c in articles.c if c.name not in ("body_text", "body_html")]
+_LIGHT_COLUMNS = [c for c in articles.c if c.name not in ("body_text", "body_html", "minhash")]
 
 
 class ArticleRepository:
@@ -331,4 +331,5 @@ def _stored(
         content_hash=m["content_hash"],
         fetched_at=as_utc(m["fetched_at"]) or utcnow(),
         entities=found,
+        duplicate_of=m["duplicate_of"],
     )

@@ -44,6 +44,10 @@ def _source(row: sa.Row[Any]) -> Source:
         last_error=m["last_error"],
         folder=m["folder"],
         active=bool(m["active"]),
+        poll_interval_s=m["poll_interval_s"],
+        last_status=m["last_status"],
+        dead_at=as_utc(m["dead_at"]),
+        dedup=bool(m["dedup"]),
     )
 
 

@@ -35,6 +35,10 @@ sources = sa.Table(
     sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", TS, nullable=False),
+    # 0002: polite polling, dead sources, near-duplicate switch
+    sa.Column("last_status", sa.Integer),
+    sa.Column("dead_at", TS),  # set when the source is gone (410, or 404 repeated)
+    sa.Column("dedup", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 fetch_log = sa.Table(
@@ -80,7 +84,13 @@ articles = sa.Table(
     sa.Column("print_headline", sa.Text),
     sa.Column("comment_count", sa.Integer),
     sa.Column("licence", sa.Text),
+    # 0002: near duplicates and deferred enrichment
+    sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("minhash", sa.LargeBinary),  # MinHash signature of the body (near duplicates)
+    sa.Column("enriched_at", TS),  # NULL until entities etc. have been extracted
     sa.Index("ix_articles_source_guid", "source_id", "guid"),
+    sa.Index("ix_articles_duplicate_of", "duplicate_of"),
+    sa.Index("ix_articles_enriched_at", "enriched_at"),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_fetched_at", "fetched_at"),
 )
