@@ -1,20 +1,34 @@
 """Metadata of an HTML page: title, byline, date, language, publisher, lead image, tags.
 
-Reads the page's structured data (meta tags, JSON-LD) and trafilatura's metadata. Owned by the
-metadata work; `html.extract_html` calls `page_metadata` only."""
+Structured data first (schema.org JSON-LD, then OpenGraph / Twitter / Dublin Core / Parse.ly /
+Sailthru meta tags and microdata), the page's own content after that (`<title>`, byline
+elements, `<time>`, figures). No rule knows any particular site. `html.extract_html` calls
+`page_metadata` only; the parts live in `_meta_*.py`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-
-from trafilatura.metadata import extract_metadata
+from urllib.parse import urljoin
 
 from tidings.core.models import Image
 from tidings.extract._lang import guess_language
-from tidings.extract._shapes import normalise, split_credit
+from tidings.extract._meta_byline import page_byline
+from tidings.extract._meta_date import page_published
+from tidings.extract._meta_image import lead_image
+from tidings.extract._meta_sources import (
+    MetaTags,
+    article_object,
+    json_ld_objects,
+    ld_strings,
+    ld_text,
+    meta_tags,
+    types_of,
+)
+from tidings.extract._meta_title import page_title
+from tidings.extract._shapes import normalise
 
 __all__ = ["PageMetadata", "page_metadata"]
 
@@ -33,71 +47,34 @@ class PageMetadata:
     url: str | None = None
 
 
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "dc.date.issued",
-    "dcterms.created",
-    "sailthru.date",
-)
-_JSONLD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _LANG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
-_VARIANT_RE = re.compile(
-    r"(?:[-_](?:\d+x\d+|\d+w|facebookJumbo|master\d*|large|medium|small|thumb\w*|superJumbo))+$",
-    re.IGNORECASE,
+_SITE_KEYS = ("og:site_name", "application-name", "al:android:app_name", "al:ios:app_name")
+_TOPIC_KEYS = (
+    "article:section",
+    "article:tag",
+    "news_keywords",
+    "parsely-section",
+    "parsely-tags",
+    "sailthru:tags",
 )
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
+# Placeholders, "Key:value" tracking tags, URLs and ids are not topics.
+_JUNK_TOPIC_RE = re.compile(
+    r"^(?:nil|null|none|undefined|n/a)$|^\w[\w-]*:\S|^(?:https?:|www\.)|\d{6,}", re.IGNORECASE
+)
+_DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc:description")
+MAX_TOPICS = 20
+MAX_TOPIC_WORDS = 6
 
 
-def _meta(tree: Any, *names: str) -> str | None:
-    wanted = set(names)
-    for element in tree.iter("meta"):
-        key = (
-            element.get("property") or element.get("name") or element.get("itemprop") or ""
-        ).lower()
-        content = (element.get("content") or "").strip()
-        if key in wanted and content:
-            return str(content)
-    return None
-
-
-def _iso_datetime(value: str) -> datetime | None:
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _published(tree: Any, text: str, fallback: str | None) -> datetime | None:
-    candidates: list[str] = []
+def _language(tree: Any, meta: MetaTags, article: dict[str, Any] | None, body: str) -> str | None:
+    values: list[str | None] = []
     if tree is not None:
-        if (meta := _meta(tree, *_PUBLISHED_META)) is not None:
-            candidates.append(meta)
-        candidates += [str(t.get("datetime")) for t in tree.iter("time") if t.get("datetime")][:1]
-    candidates += _JSONLD_DATE_RE.findall(text)[:1]
-    if fallback:
-        candidates.append(fallback)
-    for candidate in candidates:
-        if (parsed := _iso_datetime(candidate)) is not None:
-            return parsed
-    return None
-
-
-def _language(tree: Any, declared: str | None, body: str) -> str | None:
-    values: list[str | None] = [declared]
-    if tree is not None:
-        values = [
-            tree.get("lang"),
-            tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-            _meta(tree, "og:locale", "content-language", "language", "dc.language"),
-            declared,
-        ]
+        values = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    values += [
+        meta.get("og:locale"),
+        ld_text(article.get("inLanguage")) if article is not None else None,
+        meta.get("content-language", "language", "dc:language", "dcterms:language"),
+    ]
     for value in values:
         match = _LANG_RE.match((value or "").strip())
         if match is not None:
@@ -105,99 +82,82 @@ def _language(tree: Any, declared: str | None, body: str) -> str | None:
     return guess_language(body)
 
 
-def _image_key(url: str) -> str:
-    """The part of an image URL shared by its resized variants ("a/b-640x480.jpg" → "b")."""
-    path = url.split("?")[0].split("#")[0].rstrip("/")
-    segments = [segment for segment in path.split("/")[3:] if segment]
-    if not segments:
-        return ""
-    stem = segments[-1].rsplit(".", 1)[0]
-    stem = _VARIANT_RE.sub("", stem)
-    return stem if len(stem) >= 6 else max(segments, key=len)
+def _publisher(
+    meta: MetaTags, article: dict[str, Any] | None, objects: list[dict[str, Any]]
+) -> str | None:
+    if article is not None and (name := ld_text(article.get("publisher"))):
+        return name
+    if site := meta.get(*_SITE_KEYS):
+        return site
+    sites = [obj for obj in objects if types_of(obj) & {"website", "newsmediaorganization"}]
+    return next((name for obj in sites if (name := ld_text(obj.get("name")))), None)
 
 
-def _image(tree: Any, url: str | None) -> Image | None:
-    if not url:
-        return None
-    caption: str | None = None
-    credit: str | None = None
-    basename = _image_key(url)
-    if tree is not None and basename:
-        for figure in tree.iter("figure"):
-            sources = " ".join(
-                str(img.get(attr) or "")
-                for img in figure.iter("img", "source")
-                for attr in ("src", "srcset", "data-src")
-            )
-            captions = list(figure.iter("figcaption"))
-            if basename in sources and captions:
-                caption = normalise(captions[0].text_content()) or None
-                break
-    if caption is not None and (parts := split_credit(caption)) is not None:
-        caption, credit = parts
-    return Image(url=url, caption=caption, credit=credit)
-
-
-def _clean_title(title: str, sitename: str | None, author: str | None) -> str:
-    """Drop a trailing " | Site name" (or author) from a page title."""
-    for separator in _TITLE_SEPARATORS:
-        head, _, tail = title.rpartition(separator)
-        if not head:
-            continue
-        tail_key = tail.strip().casefold()
-        for other in (sitename, author):
-            other_key = (other or "").strip().casefold()
-            if other_key and (other_key.startswith(tail_key) or tail_key.startswith(other_key)):
-                return head.strip()
-    return title
-
-
-def _split_items(values: list[str] | None) -> tuple[str, ...]:
+def _topic_items(values: list[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
-    for value in values or []:
-        for item in value.split(","):
+    for value in values:
+        for item in re.split(r"[,;|]", value):
             item = normalise(item)
-            if item:
+            if item and len(item.split()) <= MAX_TOPIC_WORDS and not _JUNK_TOPIC_RE.search(item):
                 seen.setdefault(item.casefold(), item)
-    return tuple(seen.values())
+    return tuple(seen.values())[:MAX_TOPICS]
 
 
-def _author(value: str | None) -> str | None:
-    if not value:
+def _topics(meta: MetaTags, article: dict[str, Any] | None) -> tuple[str, ...]:
+    """Sections and tags the page declares for the article; the generic `keywords` meta tag
+    (often a site-wide list) only when there is nothing else."""
+    values: list[str] = []
+    if article is not None:
+        values += ld_strings(article.get("articleSection")) + ld_strings(article.get("keywords"))
+    values += meta.all(*_TOPIC_KEYS)
+    return _topic_items(values) or _topic_items(meta.all("keywords"))
+
+
+def _licence(tree: Any, article: dict[str, Any] | None) -> str | None:
+    if article is not None and (value := ld_text(article.get("license"))):
+        return value
+    if tree is None:
         return None
-    names: dict[str, str] = {}
-    for name in value.split(";"):
-        name = normalise(name)
-        if name:
-            names.setdefault(name.casefold(), name)
-    return "; ".join(names.values()) or None
+    for element in tree.iter("link", "a"):
+        if "license" in str(element.get("rel") or "").lower().split():
+            text = normalise(element.text_content()) if element.tag == "a" else ""
+            return text or str(element.get("href") or "") or None
+    return None
+
+
+def _canonical(tree: Any, meta: MetaTags, url: str | None) -> str | None:
+    found = meta.get("og:url")
+    if found is None and tree is not None:
+        for link in tree.iter("link"):
+            if "canonical" in str(link.get("rel") or "").lower().split() and link.get("href"):
+                found = str(link.get("href"))
+                break
+    if found and url:
+        found = urljoin(url, found)
+    if found and found.startswith(("http://", "https://")):
+        return found
+    return url
 
 
 def page_metadata(html: str, url: str | None, tree: Any, body: str) -> PageMetadata:
     """Metadata of the page. `tree` is the lxml.html tree (or None); `body` the main text,
     used to guess the language when the page does not declare it."""
-    doc = None
-    if tree is not None:
-        try:
-            doc = extract_metadata(tree, default_url=url)
-        except Exception:  # trafilatura raises assorted errors on odd markup
-            doc = None
-
-    def get(name: str) -> Any:
-        return getattr(doc, name, None) if doc is not None else None
-
-    author = _author(get("author"))
-    sitename = get("sitename")
-    title = _clean_title(normalise(get("title") or ""), sitename, author) or None
+    del html  # everything is read from the tree
+    meta = meta_tags(tree)
+    objects = json_ld_objects(tree)
+    article = article_object(objects)
+    description = meta.get(*_DESCRIPTION_KEYS)
+    if description is None and article is not None:
+        description = ld_text(article.get("description"))
     return PageMetadata(
-        title=title,
-        byline=author,
-        published=_published(tree, html, get("date")),
-        language=_language(tree, None, body),
-        publisher=normalise(sitename or "") or None,
-        image=_image(tree, get("image")),
-        topics=_split_items(list(get("categories") or []) + list(get("tags") or [])),
-        licence=get("license") or None,
-        description=normalise(get("description") or "") or None,
-        url=get("url"),
+        title=page_title(tree, meta, article),
+        byline=page_byline(tree, meta, article),
+        published=page_published(tree, meta, article, url),
+        language=_language(tree, meta, article, body),
+        publisher=_publisher(meta, article, objects),
+        image=lead_image(tree, meta, article, url),
+        topics=_topics(meta, article),
+        licence=_licence(tree, article),
+        description=description,
+        url=_canonical(tree, meta, url),
     )

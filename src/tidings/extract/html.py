@@ -11,10 +11,12 @@ from tidings.core.errors import ExtractError
 from tidings.core.models import Article
 from tidings.extract._body import main_text
 from tidings.extract._decode import decode_html
+from tidings.extract._meta_title import similarity
 from tidings.extract._metadata import page_metadata
 
 __all__ = ["extract_html"]
 
+TITLE_ECHO_SIMILARITY = 0.75  # share of a paragraph's words found in the title
 MIN_WORDS = 5  # fewer words than this is a page without an article (a menu, a login form)
 
 
@@ -25,6 +27,15 @@ def _parse_tree(text: str) -> Any:
         return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):
         return None
+
+
+def _echoes_title(paragraph: str, title: str) -> bool:
+    """Whether a leading paragraph is the headline again (maybe without the title's site part,
+    or a piece of a headline split over two lines)."""
+    if paragraph == title:
+        return True
+    words = len(paragraph.split())
+    return words <= len(title.split()) and similarity(paragraph, title) >= TITLE_ECHO_SIMILARITY
 
 
 def extract_html(data: bytes | str, url: str | None = None) -> Article:
@@ -38,7 +49,7 @@ def extract_html(data: bytes | str, url: str | None = None) -> Article:
         raise ExtractError("no article text could be extracted from the page")
     meta = page_metadata(text, url, tree, "\n".join(paragraphs))
     title = meta.title or ""
-    while paragraphs and title and paragraphs[0] == title:
+    while paragraphs and title and _echoes_title(paragraphs[0], title):
         paragraphs.pop(0)
     if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
         raise ExtractError("no article text could be extracted from the page")
