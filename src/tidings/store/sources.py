@@ -104,21 +104,55 @@ class SourceRepository:
         return [_source(r) for r in rows]
 
     def due(self, now: datetime | None = None) -> builtins.list[Source]:
-        """Active sources whose next poll time has come (or that were never polled)."""
+        """Active, live sources whose next poll time has come (or that were never polled).
+        Dead sources (410, or 404 repeated) are listed but never due."""
         now = now or utcnow()
         with self._engine.connect() as conn:
             rows = conn.execute(
                 sa.select(sources)
                 .where(sources.c.active.is_(True))
+                .where(sources.c.dead_at.is_(None))
                 .where(sa.or_(sources.c.next_poll_at.is_(None), sources.c.next_poll_at <= now))
                 .order_by(sources.c.id)
             ).all()
         return [_source(r) for r in rows]
 
     def set_active(self, source_id: int, active: bool) -> None:
+        """Pause or resume a source. Resuming a dead source revives it: it is due at once."""
         with self._engine.begin() as conn:
             res = conn.execute(
                 sources.update().where(sources.c.id == source_id).values(active=active)
+            )
+            if active:
+                conn.execute(
+                    sources.update()
+                    .where(sources.c.id == source_id)
+                    .where(sources.c.dead_at.is_not(None))
+                    .values(dead_at=None, next_poll_at=None, error_count=0)
+                )
+        if res.rowcount == 0:
+            raise NotFoundError(f"no source with id {source_id}")
+
+    def set_dedup(self, source_id: int, on: bool) -> None:
+        """Turn near-duplicate linking on or off for a source's stories."""
+        with self._engine.begin() as conn:
+            res = conn.execute(sources.update().where(sources.c.id == source_id).values(dedup=on))
+        if res.rowcount == 0:
+            raise NotFoundError(f"no source with id {source_id}")
+
+    def change_url(self, source_id: int, url: str) -> None:
+        """Move a source to a new URL (after a permanent redirect). ConflictError when another
+        source already has it. The validators of the old URL are dropped."""
+        with self._engine.begin() as conn:
+            other = conn.execute(
+                sa.select(sources.c.id).where(sources.c.url == url).where(sources.c.id != source_id)
+            ).first()
+            if other is not None:
+                raise ConflictError(f"source already exists: {url} (id {other.id})")
+            res = conn.execute(
+                sources.update()
+                .where(sources.c.id == source_id)
+                .values(url=url, etag=None, last_modified=None)
             )
         if res.rowcount == 0:
             raise NotFoundError(f"no source with id {source_id}")
@@ -132,18 +166,29 @@ class SourceRepository:
         last_modified: str | None = None,
         title: str | None = None,
         site_url: str | None = None,
+        next_poll_at: datetime | None = None,
+        poll_interval_s: int | None = None,
+        note: str | None = None,
     ) -> None:
-        """Log a successful poll, keep validators and metadata, schedule the next poll."""
+        """Log a successful poll, keep validators and metadata, schedule the next poll (at
+        `next_poll_at`, else after the source's interval). A success revives a dead source.
+        `note` is kept as the last error without counting as one (e.g. a move that could not
+        be followed)."""
         with self._engine.begin() as conn:
             interval = conn.execute(
                 sa.select(sources.c.poll_interval_s).where(sources.c.id == source_id)
             ).scalar_one()
+            if poll_interval_s is not None:
+                interval = poll_interval_s
             values: dict[str, Any] = {
                 "last_polled_at": record.at,
                 "last_success_at": record.at,
-                "next_poll_at": record.at + timedelta(seconds=interval),
+                "next_poll_at": next_poll_at or record.at + timedelta(seconds=interval),
+                "poll_interval_s": interval,
                 "error_count": 0,
-                "last_error": None,
+                "last_error": note,
+                "last_status": record.status,
+                "dead_at": None,
             }
             if etag is not None:
                 values["etag"] = etag
@@ -162,8 +207,19 @@ class SourceRepository:
             conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
             conn.execute(fetch_log.insert().values(**_log_values(record)))
 
-    def record_failure(self, source_id: int, record: FetchRecord) -> None:
-        """Log a failed poll on the source (last error, error count) with backoff."""
+    def record_failure(
+        self,
+        source_id: int,
+        record: FetchRecord,
+        *,
+        next_poll_at: datetime | None = None,
+        dead: bool = False,
+        reason: str | None = None,
+    ) -> None:
+        """Log a failed poll on the source (last error, error count, last status) and schedule
+        the next one at `next_poll_at` (else a plain exponential backoff). `dead` marks the
+        source gone: it is no longer due. `reason` is the last error to show, when it says more
+        than the logged error."""
         with self._engine.begin() as conn:
             row = conn.execute(
                 sa.select(sources.c.error_count, sources.c.poll_interval_s).where(
@@ -171,17 +227,19 @@ class SourceRepository:
                 )
             ).one()
             errors = row.error_count + 1
-            backoff = min(row.poll_interval_s * (2 ** min(errors - 1, 6)), 24 * 3600)
-            conn.execute(
-                sources.update()
-                .where(sources.c.id == source_id)
-                .values(
-                    last_polled_at=record.at,
-                    next_poll_at=record.at + timedelta(seconds=backoff),
-                    error_count=errors,
-                    last_error=record.error,
-                )
-            )
+            if next_poll_at is None and not dead:
+                backoff = min(row.poll_interval_s * (2 ** min(errors - 1, 6)), 24 * 3600)
+                next_poll_at = record.at + timedelta(seconds=backoff)
+            values: dict[str, Any] = {
+                "last_polled_at": record.at,
+                "next_poll_at": None if dead else next_poll_at,
+                "error_count": errors,
+                "last_error": reason or record.error,
+                "last_status": record.status,
+            }
+            if dead:
+                values["dead_at"] = record.at
+            conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
             conn.execute(fetch_log.insert().values(**_log_values(record)))
 
     def fetch_log(self, source_id: int, limit: int = 20) -> builtins.list[FetchRecord]:
