@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from support import DATA, SHARED
+from support import DATA, SHARED, require
 from tidings.core import IngestError, InvalidInputError, SourceKind
 from tidings.ingest import (
+    FeedEntry,
     canonical_url,
     parse_feed,
     parse_opml,
@@ -70,8 +73,181 @@ def test_json_feed_1_1_with_authors_and_relative_urls() -> None:
     ],
 )
 def test_unreadable_feeds_raise_a_clear_error(content: bytes) -> None:
-    with pytest.raises(IngestError, match=r"(not a readable|not a JSON Feed)"):
+    with pytest.raises(IngestError, match=r"(not a readable|not a JSON Feed|not a feed)"):
         parse_feed(content, "https://example.com/feed")
+
+
+# -- formats and edge cases, hand-made ---------------------------------------------------
+
+RSS_091 = b"""<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"
+  "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Old News</title><link>http://old.example/</link>
+<item><title>Caf\xe9 opens</title><link>http://old.example/cafe</link>
+<description>A caf\xe9.</description></item></channel></rss>"""
+
+ATOM_03 = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed version="0.3" xmlns="http://purl.org/atom/ns#" xml:base="http://atom03.example/blog/">
+  <title>Atom Zero Three</title><link rel="alternate" type="text/html" href="/"/>
+  <author><name>Feed Author</name></author>
+  <entry><title>First post</title><link rel="alternate" type="text/html" href="posts/1"/>
+    <id>tag:atom03.example,2005:1</id><issued>2005-07-31T12:29:29Z</issued>
+    <modified>2005-08-01T08:00:00-04:00</modified><summary>Hello.</summary></entry>
+</feed>"""
+
+
+def test_rss_0_91_and_atom_0_3() -> None:
+    old = parse_feed(RSS_091, "http://old.example/rss")
+    assert (old.format, old.title) == ("rss091n", "Old News")
+    assert [(e.title, e.link, e.guid) for e in old.entries] == [
+        ("Café opens", "http://old.example/cafe", "http://old.example/cafe")
+    ]
+    atom = parse_feed(ATOM_03, "http://atom03.example/feed")
+    assert (atom.format, atom.title, atom.site_url) == (
+        "atom03",
+        "Atom Zero Three",
+        "http://atom03.example/",
+    )
+    (entry,) = atom.entries
+    assert entry.link == "http://atom03.example/blog/posts/1"  # xml:base, then relative
+    assert entry.author == "Feed Author"  # inherited from the feed
+    assert entry.published == datetime(2005, 7, 31, 12, 29, 29, tzinfo=UTC)
+
+
+def test_xml_base_on_entries_and_relative_media() -> None:
+    doc = b"""<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+      <title>Based</title>
+      <entry xml:base="https://cdn.example/2024/"><title>One</title><link href="one.html"/>
+        <id>1</id><media:thumbnail url="img/one.jpg"/><updated>2024-01-02T03:04:05Z</updated>
+      </entry>
+      <entry><title>Two</title><link href="/two.html"/><id>2</id>
+        <link rel="enclosure" type="image/png" href="two.png"/></entry>
+      <entry><title>Three</title><link href="javascript:alert(1)"/><id>3</id></entry>
+    </feed>"""
+    one, two, three = parse_feed(doc, "https://site.example/feeds/atom.xml").entries
+    assert one.link == "https://cdn.example/2024/one.html"
+    assert one.image_url == "https://cdn.example/2024/img/one.jpg"
+    assert two.link == "https://site.example/two.html"
+    assert two.image_url == "https://site.example/feeds/two.png"
+    assert three.link is None  # never a javascript: link
+
+
+def test_dates_without_zones_and_in_other_languages_are_utc() -> None:
+    items = "".join(
+        f"<item><title>T{i}</title><link>http://d.example/{i}</link><pubDate>{d}</pubDate></item>"
+        for i, d in enumerate(
+            [
+                "Mon, 07 Jan 2019 17:19:19",  # RFC 822 without a zone
+                "2019-01-07T17:19:19",  # ISO without a zone
+                "2019/1/7 17:19:19",
+                "Seg, 07 Jan 2019 17:19:19 -0200",  # Portuguese weekday
+                "Montag, 07. Januar 2019",
+                "not a date",
+            ]
+        )
+    )
+    doc = f'<rss version="2.0"><channel><title>D</title>{items}</channel></rss>'.encode()
+    dates = [e.published for e in parse_feed(doc, "http://d.example/rss").entries]
+    utc = datetime(2019, 1, 7, 17, 19, 19, tzinfo=UTC)
+    assert dates == [
+        utc,
+        utc,
+        utc,
+        datetime(2019, 1, 7, 19, 19, 19, tzinfo=UTC),
+        datetime(2019, 1, 7, tzinfo=UTC),
+        None,
+    ]
+    assert all(d is None or d.tzinfo is UTC for d in dates)
+
+
+def test_entries_without_guid_or_link_get_a_stable_synthetic_guid() -> None:
+    doc = b"""<rss version="2.0"><channel><title>G</title>
+      <item><title>No id</title><description>Body one.</description>
+        <pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate></item>
+      <item><title>No id</title><description>Body two.</description></item>
+      <item><description>Only a description, which becomes the title</description></item>
+    </channel></rss>"""
+    first = parse_feed(doc, "http://g.example/rss").entries
+    again = parse_feed(doc, "http://g.example/rss").entries
+    guids = [e.guid for e in first]
+    assert guids == [e.guid for e in again]  # stable across fetches
+    assert len(set(guids)) == 3 and all(g.startswith("urn:sha1:") for g in guids)
+    assert first[2].title == "Only a description, which becomes the title"
+
+
+def test_wrong_declared_charsets() -> None:
+    body = (
+        '<rss version="2.0"><channel><title>Notícias</title><item><title>São Paulo “hoje”</title>'
+        "<link>http://e.example/a</link></item></channel></rss>"
+    )
+    # header and declaration say UTF-8, the bytes are windows-1252
+    latin = ('<?xml version="1.0" encoding="utf-8"?>' + body).encode("cp1252")
+    feed = parse_feed(latin, "http://e.example/rss", "application/rss+xml; charset=utf-8")
+    assert (feed.title, feed.entries[0].title) == ("Notícias", "São Paulo “hoje”")
+    # header says ISO-8859-1, the bytes are UTF-8: valid UTF-8 wins
+    utf8 = ('<?xml version="1.0" encoding="iso-8859-1"?>' + body).encode("utf-8")
+    feed = parse_feed(utf8, "http://e.example/rss", "text/xml; charset=ISO-8859-1")
+    assert (feed.title, feed.entries[0].title) == ("Notícias", "São Paulo “hoje”")
+    # UTF-16 with a byte-order mark, and UTF-8 with a stray invalid byte
+    wide = ('<?xml version="1.0" encoding="utf-16"?>' + body).encode("utf-16")
+    assert parse_feed(wide, "http://e.example/rss").entries[0].title == "São Paulo “hoje”"
+    stray = ('<?xml version="1.0" encoding="utf-8"?>' + body).encode().replace(b"hoje", b"ho\xffje")
+    assert parse_feed(stray, "http://e.example/rss").title == "Notícias"
+    # whitespace before the XML declaration
+    spaced = b"\n\n  " + ('<?xml version="1.0" encoding="utf-8"?>' + body).encode()
+    assert parse_feed(spaced, "http://e.example/rss").format == "rss20"
+
+
+def test_hostile_xml_never_expands_or_reads_files(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-MARKER")
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY leak "DTD-SECRET-MARKER">')
+    item = "<item><title>A &{ref};</title><link>http://h.example/a</link></item>"
+    lol = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">' for i in range(1, 10)
+    )
+    docs = {
+        "xxe": (f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>', "xxe"),
+        "xxe-multiline": (f'<!DOCTYPE rss [\n<!ENTITY xxe SYSTEM "{secret.as_uri()}">\n]>', "xxe"),
+        "parameter": (f'<!DOCTYPE rss [<!ENTITY % p SYSTEM "{secret.as_uri()}"> %p;]>', "amp"),
+        "external-dtd": (f'<!DOCTYPE rss SYSTEM "{dtd.as_uri()}">', "leak"),
+        "billion-laughs": (f"<!DOCTYPE rss [{lol}]>", "lol9"),
+        "billion-laughs-multiline": ("<!DOCTYPE rss [\n" + lol.replace(">", ">\n") + "]>", "lol9"),
+        "unterminated": ('<!DOCTYPE rss [<!ENTITY a "aaaa">', "a"),
+    }
+    for name, (doctype, ref) in docs.items():
+        doc = f'<?xml version="1.0"?>{doctype}<rss version="2.0"><channel><title>H</title>'
+        doc += item.format(ref=ref) + "</channel></rss>"
+        feed = parse_feed(doc.encode(), "http://h.example/rss")
+        (entry,) = feed.entries
+        assert "SECRET" not in entry.title, name
+        assert "lollol" not in entry.title and len(entry.title) < 40, name
+        assert entry.link == "http://h.example/a", name
+
+
+def test_json_feed_edge_cases() -> None:
+    def parse(doc: object) -> list[FeedEntry]:
+        return list(parse_feed(json.dumps(doc).encode(), "https://j.example/feed.json").entries)
+
+    base = {"version": "https://jsonfeed.org/version/1.1", "title": "J"}
+    (inherited,) = parse(
+        {**base, "authors": [{"name": "Feed Person"}], "items": [{"id": 7, "content_text": "x"}]}
+    )
+    assert (inherited.author, inherited.guid, inherited.title) == ("Feed Person", "7", "x")
+    (legacy,) = parse({**base, "items": [{"title": "A &amp; B", "author": {"name": "Old"},
+                                           "url": "p/1", "date_published": "2024-05-06"}]})  # fmt: skip
+    assert (legacy.title, legacy.author, legacy.link) == ("A & B", "Old", "https://j.example/p/1")
+    assert legacy.published == datetime(2024, 5, 6, tzinfo=UTC)
+    (no_id,) = parse({**base, "items": [{"title": "No id or url", "content_html": "<p>x</p>"}]})
+    assert no_id.guid.startswith("urn:sha1:") and no_id.link is None
+    assert (
+        parse({**base, "items": [{"id": "1"}, "junk", {"title": "kept", "url": "data:x"}]})[0].link
+        is None
+    )
+    deep = b'{"version": "https://jsonfeed.org/version/1", "items": ' + b"[" * 100_000
+    with pytest.raises(IngestError, match="not a readable JSON Feed"):
+        parse_feed(deep, "https://j.example/feed.json")
 
 
 def test_sniff_kind() -> None:
@@ -83,6 +259,7 @@ def test_sniff_kind() -> None:
 
 def test_lenient_opml_import_with_raw_ampersands_and_folders() -> None:
     folder = SHARED / "feeds-and-opml" / "awesome-rss-feeds" / "recommended" / "with_category"
+    require(folder.is_dir(), f"shared OPML files not available at {folder}")
     broken = []
     for path in sorted(folder.glob("*.opml")):
         try:

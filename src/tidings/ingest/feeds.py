@@ -1,12 +1,15 @@
-"""Feed parsing: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed 1.0/1.1 directly.
-Also tells feeds, HTML pages and plain text apart."""
+"""Feed parsing: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through feedparser, JSON Feed 1.0/1.1
+directly. Also tells feeds, HTML pages and plain text apart.
+
+Before feedparser sees a document it is decoded with `decode_document` (declared encodings
+are checked against the bytes), re-encoded as UTF-8 and stripped of any DTD internal subset, so
+no entity is ever expanded or resolved. Every entry comes out with an absolute http(s) link (or
+none), a stable guid and a timezone-aware date (or none)."""
 
 from __future__ import annotations
 
 import calendar
-import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -14,33 +17,27 @@ from urllib.parse import urljoin
 import feedparser
 
 from tidings.core import IngestError, SourceKind
+from tidings.ingest._feedtext import (
+    clean,
+    first_words,
+    html_to_text,
+    parse_date,
+    synthetic_guid,
+    to_xml_utf8,
+)
+from tidings.ingest._jsonfeed import parse_json_feed
+from tidings.ingest._model import FeedEntry, ParsedFeed, web_url
 
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    title: str
-    link: str | None
-    guid: str | None
-    published: datetime | None
-    author: str | None
-    summary_html: str | None
-    content_html: str | None
-    tags: tuple[str, ...]
-    image_url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    title: str | None
-    site_url: str | None
-    format: str  # rss20, atom10, jsonfeed11, ...
-    entries: tuple[FeedEntry, ...]
-
+__all__ = ["FeedEntry", "ParsedFeed", "parse_feed", "sniff_kind"]
 
 _XML_HEAD = re.compile(
-    rb"^\s*(?:\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF|RDF)\b", re.S
+    rb"^\s*(?:\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*"
+    rb"|<\?xml-stylesheet[^>]*>\s*)*<(rss|feed|rdf:RDF|RDF)\b",
+    re.S,
 )
 _HTML_HEAD = re.compile(rb"<(!doctype\s+html|html|head|body)\b", re.I)
+_WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<")
+_ROOT = re.compile(r"<([A-Za-z_][\w:.-]*)")
 
 
 def sniff_kind(content: bytes, url: str = "", content_type: str | None = None) -> SourceKind:
@@ -67,139 +64,138 @@ def sniff_kind(content: bytes, url: str = "", content_type: str | None = None) -
 
 
 def parse_feed(content: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse a feed document. Raises IngestError when it is not a feed or is unreadable."""
+    """Parse a feed document fetched from `url`. Raises IngestError naming the problem when
+    it is not a feed or cannot be read."""
     stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"{"):
-        return _parse_json_feed(stripped, url)
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False)
-    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
-        cause = parsed.get("bozo_exception")
-        detail = f": {cause}" if cause else ""
-        raise IngestError(f"not a readable feed{detail}")
+    if not stripped:
+        raise IngestError("not a readable feed: the document is empty")
+    if stripped.startswith((b"{", b"[")):
+        return parse_json_feed(content, url, content_type)
+    if b"\x00" in content[:4096] and not content.startswith(_WIDE_STARTS):
+        raise IngestError("not a readable feed: binary data, not XML or JSON")
+    data = to_xml_utf8(content, content_type)
+    try:
+        parsed = feedparser.parse(
+            data,
+            response_headers={
+                "content-location": url,
+                "content-type": "application/xml; charset=utf-8",
+            },
+            sanitize_html=False,
+            resolve_relative_uris=True,
+        )
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise IngestError(f"not a readable feed: the parser failed ({type(exc).__name__})") from exc
+    version = parsed.get("version") or ""
+    if not parsed.entries and (parsed.get("bozo") or not version):
+        raise IngestError(_not_a_feed(data, parsed.get("bozo_exception")))
     feed = parsed.feed
-    entries = tuple(_rss_entry(e, url) for e in parsed.entries if _has_content(e))
+    feed_author = _author(feed)
+    entries = tuple(_entry(e, url, feed_author) for e in parsed.entries if _has_content(e))
     return ParsedFeed(
-        title=_clean(feed.get("title")),
-        site_url=feed.get("link"),
-        format=parsed.get("version") or "unknown",
+        title=_text(feed, "title"),
+        site_url=web_url(url, feed.get("link")),
+        format=version or "rss",
         entries=entries,
     )
+
+
+def _not_a_feed(data: bytes, cause: object) -> str:
+    text = data.decode("utf-8", errors="replace")
+    if _HTML_HEAD.search(data[:4096]):
+        return (
+            "not a feed: the document is an HTML page "
+            "(find the site's feeds with `tidings discover URL`)"
+        )
+    root = next(
+        (m.group(1) for m in _ROOT.finditer(text[:8192]) if not m.group(1).startswith("!")), None
+    )
+    if root and root.lower() not in ("rss", "feed", "rdf:rdf", "rdf", "channel"):
+        return f"not a feed: the root element is <{root}>, not <rss>, <feed> or <rdf:RDF>"
+    detail = f" ({cause})" if cause else ""
+    return f"not a readable feed: no RSS, Atom or RDF channel found{detail}"
 
 
 def _has_content(entry: Any) -> bool:
     return bool(entry.get("title") or entry.get("summary") or entry.get("content"))
 
 
-def _rss_entry(entry: Any, base: str) -> FeedEntry:
-    link = entry.get("link")
+def _text(obj: Any, key: str) -> str | None:
+    """A title-like field as plain text (feedparser keeps HTML titles as HTML)."""
+    value = obj.get(key)
+    detail = obj.get(f"{key}_detail") or {}
+    if str(detail.get("type", "")).endswith(("html", "xhtml+xml")):
+        return html_to_text(value)
+    return clean(value)
+
+
+def _author(obj: Any) -> str | None:
+    detail = obj.get("author_detail") or {}
+    return clean(detail.get("name")) or clean(obj.get("author"))
+
+
+def _date(entry: Any) -> datetime | None:
+    """Our reading of the raw date first (feedparser drops dates without a zone, misreads
+    2020/1/10 and knows only English month names), feedparser's as the fallback."""
+    for key in ("published", "updated", "created"):
+        if (ours := parse_date(entry.get(key))) is not None:
+            return ours
+        if stamp := entry.get(f"{key}_parsed"):
+            return datetime.fromtimestamp(calendar.timegm(stamp), UTC)
+    return None
+
+
+def _image(entry: Any, base: str) -> str | None:
+    for media in [*entry.get("media_content", []), *entry.get("media_thumbnail", [])]:
+        kind = str(media.get("type") or media.get("medium") or "image")
+        if kind.startswith("image") and (found := web_url(base, media.get("url"))):
+            return found
+    for enclosure in entry.get("enclosures", []):
+        kind = str(enclosure.get("type", ""))
+        if kind.startswith("image/") and (found := web_url(base, enclosure.get("href"))):
+            return found
+    image = entry.get("image")
+    if isinstance(image, dict):
+        return web_url(base, image.get("href"))
+    return None
+
+
+def _entry_base(entry: Any, url: str) -> str:
+    """The xml:base in effect for an entry (feedparser records it on text constructs)."""
+    for key in ("title_detail", "summary_detail"):
+        base = (entry.get(key) or {}).get("base")
+        if isinstance(base, str) and base.startswith(("http://", "https://")):
+            return urljoin(url, base)
+    return url
+
+
+def _entry(entry: Any, base: str, feed_author: str | None) -> FeedEntry:
     content_html = None
     if entry.get("content"):
         content_html = max((c.get("value") or "" for c in entry.content), key=len) or None
-    summary = entry.get("summary")
-    published = None
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        if entry.get(key):
-            published = datetime.fromtimestamp(calendar.timegm(entry[key]), UTC)
-            break
-    image = None
-    for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
-        if media.get("url"):
-            image = media["url"]
-            break
-    if image is None:
-        for enc in entry.get("enclosures", []):
-            if str(enc.get("type", "")).startswith("image/") and enc.get("href"):
-                image = enc["href"]
-                break
-    title = _clean(entry.get("title")) or _first_words(summary or content_html or "")
+    summary = entry.get("summary") or None
+    if summary and content_html and summary.strip() == content_html.strip():
+        summary = None
+    published = _date(entry)
+    title = _text(entry, "title")
+    link = web_url(base, entry.get("link")) or next(
+        (
+            found
+            for candidate in entry.get("links", [])
+            if candidate.get("rel", "alternate") == "alternate"
+            and (found := web_url(base, candidate.get("href")))
+        ),
+        None,
+    )
+    guid = clean(entry.get("id")) or link or synthetic_guid(title, published, summary)
     return FeedEntry(
-        title=title,
-        link=urljoin(base, link) if link else None,
-        guid=entry.get("id") or link,
+        title=title or first_words(summary or content_html or ""),
+        link=link,
+        guid=guid,
         published=published,
-        author=_clean(entry.get("author")),
+        author=_author(entry) or feed_author,
         summary_html=summary,
         content_html=content_html,
-        tags=tuple(t for t in (_clean(x.get("term")) for x in entry.get("tags", [])) if t),
-        image_url=urljoin(base, image) if image else None,
+        tags=tuple(t for t in (clean(x.get("term")) for x in entry.get("tags", [])) if t),
+        image_url=_image(entry, _entry_base(entry, base)),
     )
-
-
-def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
-    try:
-        doc = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IngestError(f"not a readable JSON Feed: {exc}") from exc
-    if not isinstance(doc, dict) or "jsonfeed.org/version" not in str(doc.get("version", "")):
-        raise IngestError("not a JSON Feed: no https://jsonfeed.org/version/... marker")
-    items = doc.get("items")
-    if not isinstance(items, list):
-        raise IngestError("JSON Feed has no items list")
-    version = str(doc["version"]).rstrip("/").rsplit("/", 1)[-1]
-    base = doc.get("feed_url") or url
-    entries = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        html = item.get("content_html")
-        text = item.get("content_text")
-        if not (item.get("title") or html or text or item.get("summary")):
-            continue
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        author = next(
-            (a.get("name") for a in authors if isinstance(a, dict) and a.get("name")), None
-        )
-        link = item.get("url") or item.get("external_url")
-        entries.append(
-            FeedEntry(
-                title=_clean(item.get("title")) or _first_words(text or html or ""),
-                link=urljoin(base, link) if isinstance(link, str) else None,
-                guid=str(item["id"]) if item.get("id") is not None else link,
-                published=_iso(item.get("date_published") or item.get("date_modified")),
-                author=_clean(author),
-                summary_html=_text_to_html(item.get("summary")),
-                content_html=html if isinstance(html, str) else _text_to_html(text),
-                tags=tuple(str(t) for t in item.get("tags") or () if str(t).strip()),
-                image_url=item.get("image") or item.get("banner_image"),
-            )
-        )
-    return ParsedFeed(
-        title=_clean(doc.get("title")),
-        site_url=doc.get("home_page_url"),
-        format=f"json{version.replace('.', '')}",
-        entries=tuple(entries),
-    )
-
-
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _text_to_html(text: Any) -> str | None:
-    if not isinstance(text, str) or not text.strip():
-        return None
-    from html import escape
-
-    return "".join(f"<p>{escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
-
-
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = " ".join(value.split())
-    return text or None
-
-
-def _first_words(html: str, n: int = 12) -> str:
-    text = re.sub(r"<[^>]+>", " ", html)
-    words = text.split()
-    return " ".join(words[:n]) + ("…" if len(words) > n else "") if words else "(untitled)"
