@@ -83,8 +83,8 @@ FURNITURE_WORDS = frozenset(
 )
 
 BULLET_CHARS = "•·▪‣◦●■-*–—"
-_TERMINAL = ".!?…:;"
-_CLOSERS = "\"'”’»)]"
+_TERMINAL = ".!?…:;。！？："
+_CLOSERS = "\"'”’»)]」』）"
 _BULLET_RE = re.compile(rf"^[{re.escape(BULLET_CHARS)}]\s+(?P<text>\S.*)$")
 _DURATION_RE = re.compile(r"^\(?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\)?$")
 _CREDIT_LABEL_RE = re.compile(
@@ -126,8 +126,18 @@ def normalise(line: str) -> str:
     return " ".join(line.split())
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def word_count(line: str) -> int:
-    return len(line.split())
+    """Words in the line; Chinese and Japanese, written without spaces, count about one word
+    per two characters."""
+    cjk = len(_CJK.findall(line))
+    if not cjk:
+        return len(line.split())
+    return sum(
+        max(1, len(_CJK.findall(token)) // 2) if _CJK.search(token) else 1 for token in line.split()
+    )
 
 
 def ends_sentence(line: str) -> bool:

@@ -6,14 +6,19 @@ Page furniture is recognised by its shape and by repetition, never by one site's
    times (ad slots), duration lines with the title after them (video blocks), print-edition
    lines, comment counts, topic/tag lines, copyright lines, date lines, "By NAME" lines, captions
    that end with a credit, and bullet lines.
-2. The headline is found: the title-like line before a run of bullets (the standfirst), else the
-   last title-like line before the first byline/date line (or the one before it, when that is
-   shorter and so the headline over a dek), else the first title-like line before
-   the first paragraph (preferring lines that stand alone between blank lines).
-3. Before the headline everything but captions, dates and bylines is header furniture; short
+2. A dump of a whole rendered page is cut into blocks at menus, tag lists and closing sections
+   ("Related", "Comments"); the article's block is the prose after the page title's repeat
+   (the dump's first line, "Headline | Site"), else the block with the most prose.
+3. The headline is found: the page title's repeat, else the title-like line before a run of
+   bullets (the standfirst), else the last title-like line before the first byline/date line
+   (or the one before it, when that is shorter and so the headline over a dek), else the first
+   title-like line before the first paragraph (preferring lines that stand alone between blank
+   lines).
+4. Before the headline everything but captions, dates and bylines is header furniture; short
    header lines that show up again right after the headline are topic tags.
-4. After the opening, every remaining line is its own paragraph, except title-like lines standing
-   alone (related-story headlines) and stray short lines outside the run of paragraphs.
+5. After the opening, every remaining line of the article's block is its own paragraph, except
+   title-like lines standing alone (related-story headlines) and stray short lines outside the
+   run of paragraphs.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from tidings.core.errors import ExtractError
 from tidings.core.models import Article, Image, RelatedLink, Video
 from tidings.extract import _shapes as shape
 from tidings.extract._dates import parse_date_line
+from tidings.extract._dumpregions import is_end_heading, main_region, page_title_headline
 from tidings.extract._lang import guess_language
 
 __all__ = ["extract_text_dump"]
@@ -147,8 +153,12 @@ def _classify(lines: list[_Line], found: _Found) -> None:
             line.kind = TOPICS
             found.topics.extend(items)
         elif (holder := shape.copyright_holder(text)) is not None:
-            line.kind = COPYRIGHT
-            found.copyright = found.copyright or holder
+            if any(ch.isdigit() for ch in text) or "rights" in text.casefold():
+                line.kind = COPYRIGHT
+                found.copyright = found.copyright or holder
+            else:  # "© Agency" under a photo is the photo's credit, not the page's footer
+                line.kind = CAPTION
+                found.images.append(Image(caption=None, credit=holder))
         elif (stamp := parse_date_line(text)) is not None:
             line.kind = DATE
             found.dates.append(stamp)
@@ -168,12 +178,15 @@ def _classify(lines: list[_Line], found: _Found) -> None:
             found.comment_count = count
 
 
-def _find_headline(lines: list[_Line]) -> int | None:
+def _find_headline(lines: list[_Line], region: tuple[int, int] | None) -> int | None:
+    """The headline's index; `region` is where the article's prose is (see main_region)."""
+    low = region[0] if region else 0
     first_para = next(
         (
             i
             for i, line in enumerate(lines)
-            if not line.kind
+            if i >= low
+            and not line.kind
             and shape.is_paragraph_like(line.text)
             and not shape.is_title_like(line.text, question=True)  # a headline that asks
         ),
@@ -188,6 +201,14 @@ def _find_headline(lines: list[_Line]) -> int | None:
             and shape.name_in_city(line.text) is None
         )
 
+    # 0. The page title ("Headline | Site", the first line of a rendered page) repeated.
+    repeat = page_title_headline(
+        [line.text for line in lines],
+        [line.kind in ("", BULLET) for line in lines],
+        max(first_para, region[1] if region else 0),
+    )
+    if repeat is not None:
+        return repeat
     # 1. The line right before the standfirst bullets.
     for at in range(first_para):
         if lines[at].kind == BULLET:
@@ -262,19 +283,20 @@ def _read_opening(lines: list[_Line], headline: int, found: _Found) -> tuple[lis
 
 
 def _read_body(
-    lines: list[_Line], start: int, headline: str, topics: set[str]
+    lines: list[_Line], start: int, end: int, headline: str, topics: set[str]
 ) -> tuple[list[str], list[str]]:
     """Return (body paragraphs, related headlines) from the lines after the opening."""
     entries: list[tuple[str, bool]] = []  # (text, is a full paragraph rather than a short line)
     related: list[str] = []
     footer = False
-    for line in lines[start:]:
+    for at in range(start, len(lines)):
+        line = lines[at]
         text = line.text
-        if line.kind in (PRINT, COPYRIGHT):
+        if line.kind in (PRINT, COPYRIGHT) or at == end:
             footer = True
         if line.kind == BULLET and not footer:
             entries.append((text, True))
-        if line.kind or text.casefold() in topics or text == headline:
+        if line.kind or text.casefold() in topics or text == headline or is_end_heading(text):
             continue
         if shape.is_title_like(text, 4, 25):
             if text not in related:
@@ -311,17 +333,23 @@ def extract_text_dump(text: str, url: str | None = None) -> Article:
     lines = _split_lines(text)
     found = _Found()
     _classify(lines, found)
-    headline_at = _find_headline(lines)
+    texts, kinds = [line.text for line in lines], [line.kind for line in lines]
+    repeat = page_title_headline(texts, [k in ("", BULLET) for k in kinds], len(lines))
+    region = main_region(texts, kinds, repeat)
+    headline_at = _find_headline(lines, region)
     if headline_at is None:
         raise ExtractError("no headline found in the text dump")
     headline = lines[headline_at].text
     lines[headline_at].kind = "headline"
     standfirst, body_start = _read_opening(lines, headline_at, found)
+    body_end = len(lines)
+    if region is not None and body_start < region[1]:
+        body_start, body_end = max(body_start, region[0]), region[1]
     # A tag that keeps recurring between paragraphs is an ad slot, not a topic.
     in_body = Counter(line.text.casefold() for line in lines[body_start:])
     found.topics = [topic for topic in found.topics if in_body[topic.casefold()] < 2]
     topic_keys = {line.text.casefold() for line in lines if line.kind == TOPIC}
-    body, related = _read_body(lines, body_start, headline, topic_keys)
+    body, related = _read_body(lines, body_start, body_end, headline, topic_keys)
     if not body:
         raise ExtractError("no article body found in the text dump")
     published = next((d for d, is_update in found.dates if not is_update), None)
