@@ -19,6 +19,7 @@ COMMANDS = [
     ["serve"],
     ["demo"],
     ["add-source"],
+    ["discover"],
     ["refresh"],
     ["sources"],
     ["import-opml"],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,13 +20,15 @@ from rich.table import Table
 
 from tidings.core import (
     ConflictError,
+    IngestError,
+    InvalidInputError,
     Settings,
     SourceKind,
     TidingsError,
     parse_follow_kind,
 )
 from tidings.extract import article_record, doc_id, extract_file
-from tidings.ingest import OpmlFeed, parse_opml, write_opml
+from tidings.ingest import OpmlFeed, read_opml, write_opml
 
 app = typer.Typer(
     help="Tidings: a self-hosted personalised news platform.",
@@ -122,11 +126,72 @@ def add_source(
     location: Annotated[str, typer.Argument(help="Feed or page URL, or a local file path")],
     folder: Annotated[str | None, typer.Option(help="Folder to file it under")] = None,
     title: Annotated[str | None, typer.Option(help="Title to show")] = None,
+    discover: Annotated[
+        bool,
+        typer.Option(
+            "--discover",
+            help="When LOCATION is a web page, subscribe to the feed the site offers instead "
+            "(the first one `tidings discover` finds)",
+        ),
+    ] = False,
 ) -> None:
-    """Add a source: an RSS/Atom/JSON feed, an article page, or a raw text dump."""
-    _, _, pipeline = _open()
+    """Add a source: an RSS/Atom/JSON feed, an article page, or a raw text dump.
+
+    A page URL is added as a single article page; with --discover, Tidings looks for the
+    site's feed (advertised links, feed-like links, common paths) and subscribes to it."""
+    settings, _, pipeline = _open()
+    page = None
+    if discover:
+        found = _discover(settings, location)
+        if found[0].via != "self":
+            page = location
+            location = found[0].url
+            for other in found[1:]:
+                err.print(
+                    f"also found: {escape(other.url)} ({escape(other.title or other.format)})"
+                )
     source = pipeline.add_source(location, folder=folder, title=title)
-    out.print(f"added source {source.id}: {source.kind.value} {source.title or source.url}")
+    where = f" (found on {page})" if page else ""
+    out.print(f"added source {source.id}: {source.kind.value} {source.title or source.url}{where}")
+    if source.kind is SourceKind.PAGE and not discover:
+        err.print(
+            "tip: this is one article page; to follow the whole site, run "
+            f"`tidings add-source --discover {escape(location)}`",
+            highlight=False,
+        )
+
+
+def _discover(settings: Settings, location: str) -> list[Any]:
+    from tidings.ingest import Fetcher, discover_feeds, source_location
+
+    url = source_location(location)
+    with Fetcher(settings) as fetcher, err.status(f"looking for feeds on {escape(url)}…"):
+        found = discover_feeds(url, fetcher)
+    if not found:
+        raise IngestError(
+            f"no feed found for {url}: the page names none and none of the usual paths "
+            "(/feed, /rss, /atom.xml …) is a feed"
+        )
+    return found
+
+
+@app.command()
+@friendly
+def discover(
+    location: Annotated[str, typer.Argument(help="A site's page URL (or a saved HTML file)")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Find the feeds a site offers.
+
+    Looks at the feeds the page advertises, feed-like links in the page, and common paths such
+    as /feed and /rss; lists only candidates that parse as feeds, best first."""
+    found = _discover(_settings(), location)
+    if as_json:  # url, title, format, entries, via
+        payload = [dataclasses.asdict(f) for f in found]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for f in found:  # plain tab-separated lines (rich would expand the tabs)
+        sys.stdout.write(f"{f.url}\t{f.format}\t{f.entries} items\t{f.title or ''}\n")
 
 
 @app.command()
@@ -140,39 +205,65 @@ def refresh(
     _, store, pipeline = _open()
     todo = [s for s in store.sources.list() if s.active] if all_sources else store.sources.due()
     if not todo:
+        _enrich(pipeline)  # articles a killed run left pending
         out.print("nothing due")
         return
+    started = time.monotonic()
     with Progress(
         TextColumn("[bold]refresh"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[stats]}"),
+        TextColumn("sources · {task.fields[stats]}"),
         TimeElapsedColumn(),
+        TextColumn("[dim]{task.fields[last]}"),
         console=err,
+        disable=not err.is_terminal,  # logs get one line per source instead of a bar
     ) as progress:
-        task = progress.add_task("refresh", total=len(todo), stats="")
-        counts = {"new": 0, "errors": 0}
+        task = progress.add_task("refresh", total=len(todo), stats="0 new, 0 errors", last="")
+        counts = {"done": 0, "new": 0, "errors": 0}
 
         def tick(result: Any) -> None:
+            counts["done"] += 1
             counts["new"] += result.items_new
             counts["errors"] += result.error is not None
-            progress.update(
-                task, advance=1, stats=f"{counts['new']} new, {counts['errors']} errors"
+            errors = f"{counts['errors']} errors"
+            stats = f"{counts['new']} new, " + (
+                f"[red]{errors}[/red]" if counts["errors"] else errors
             )
+            name = escape((result.source.title or result.source.url)[:40])
+            progress.update(task, advance=1, stats=stats, last=name)
+            if progress.disable:
+                outcome = "failed" if result.error else f"{result.items_new} new"
+                where = escape(f"[{counts['done']}/{len(todo)}]")
+                err.print(f"{where} {name}: {outcome} · {stats}", highlight=False)
 
         summary = pipeline.refresh(todo, on_source=tick)
+    _enrich(pipeline)
     for r in summary.results:
         if r.error:
             err.print(
                 f"[red]failed[/red] {r.source.id} {escape(r.source.url)}: {escape(r.error)}",
                 highlight=False,
             )
+    unchanged = sum(1 for r in summary.results if r.not_modified)
+    err.print(
+        f"refreshed {len(summary.results)} sources in {time.monotonic() - started:.1f} s"
+        + (f" ({unchanged} not modified since the last poll)" if unchanged else ""),
+        highlight=False,
+    )
     out.print(
         f"{len(summary.results)} sources: {summary.sources_ok} ok, {summary.sources_failed} "
         f"failed; {summary.items_seen} items seen, {summary.items_new} new"
     )
     if summary.sources_failed:
         raise typer.Exit(1)
+
+
+def _enrich(pipeline: Any) -> None:
+    """Entities for the articles saved since the last run (deferred: see pipeline/enrichment)."""
+    if pipeline.store.articles.count_pending_enrichment():
+        with err.status("finding people, organisations and places…"):
+            pipeline.enrich_pending()
 
 
 @app.command()
@@ -222,24 +313,35 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="JSON output")]
 @app.command("import-opml")
 @friendly
 def import_opml(
-    path: Annotated[Path, typer.Argument(help="OPML file", exists=False)],
+    paths: Annotated[list[Path], typer.Argument(help="OPML files", exists=False)],
 ) -> None:
-    """Import the feeds of an OPML file (folders kept). Feeds are fetched on the next refresh."""
+    """Import the feeds of OPML files (folders kept). Feeds are fetched on the next refresh.
+
+    Prints, per file, the feeds found and how many were added; outlines that were skipped
+    (not an http(s) URL, duplicates) are listed as FILE:LINE: reason. A file that is not OPML
+    is reported as FILE:LINE: error, and the other files are still imported."""
     _, store, _ = _open()
+    failed = 0
+    for path in paths:
+        try:
+            _import_one(store, path)
+        except TidingsError as exc:
+            failed += 1
+            err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _import_one(store: Any, path: Path) -> None:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        err.print(
-            f"[red]error:[/red] cannot read {escape(str(path))}: {exc.strerror or exc}",
-            highlight=False,
-        )
-        raise typer.Exit(1) from None
-    feeds = parse_opml(content)
-    added = skipped = 0
-    for feed in feeds:
-        if not feed.url.startswith(("http://", "https://")):
-            skipped += 1
-            continue
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    result = read_opml(content, str(path))
+    for problem in result.problems:
+        err.print(f"[yellow]{escape(f'{path}:{problem.line}')}:[/yellow] {escape(problem.message)}")
+    added = present = 0
+    for feed in result.feeds:
         try:
             store.sources.add(
                 feed.url,
@@ -250,9 +352,14 @@ def import_opml(
             )
             added += 1
         except ConflictError:
-            skipped += 1
+            present += 1
+    folders = len(result.folders)
+    skipped = result.outlines - len(result.feeds)
     out.print(
-        f"{len(feeds)} feeds in {path.name}: {added} added, {skipped} already present or skipped"
+        f"{len(result.feeds)} feeds in {path.name}"
+        + (f" ({folders} folder{'s' if folders != 1 else ''})" if folders else "")
+        + f": {added} added, {present} already present"
+        + (f", {skipped} outlines skipped" if skipped else "")
     )
 
 

@@ -67,6 +67,7 @@ def test_a_reader_following_afghanistan_or_wang_yi_gets_the_seed_first(
     for url in _serve_all(feed_server, seed_text).values():
         pipeline.add_source(url)
     pipeline.refresh()
+    pipeline.enrich_pending()  # entities are found after saving, as `tidings refresh` does
     store = pipeline.store
     seed = next(a for a in store.articles.recent(500) if a.article.print_headline)
 

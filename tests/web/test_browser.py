@@ -74,6 +74,7 @@ def _build_store(url: str, entities: EntityExtractor) -> tuple[Store, dict[str, 
     )
     stories: list[Article] = list(itertools.islice(wikinews_articles(), 20))
     assert pipeline.save_articles(wiki, stories) == 20
+    pipeline.enrich_pending()
     reader = store.readers.create(DEMO_READER)
     store.readers.follow(reader.id, FollowKind.TOPIC, "Afghanistan")
     ids: dict[str, int] = {}

@@ -19,6 +19,7 @@ from tidings.api.schemas import (
     ReaderOut,
     SourceIn,
     SourceOut,
+    SourcePatch,
 )
 from tidings.core import (
     MAX_ID,
@@ -90,6 +91,18 @@ def add_source(body: SourceIn, request: Request) -> SourceOut:
 @router.get("/sources/{source_id}", response_model=SourceOut)
 def get_source(source_id: Id, request: Request) -> SourceOut:
     return SourceOut.of(_store(request).sources.get(source_id))
+
+
+@router.patch("/sources/{source_id}", response_model=SourceOut)
+def update_source(source_id: Id, body: SourcePatch, request: Request) -> SourceOut:
+    """Switch near-duplicate linking (`dedup`) or polling (`active`) of a source."""
+    store = _store(request)
+    store.sources.get(source_id)
+    if body.dedup is not None:
+        store.sources.set_dedup(source_id, body.dedup)
+    if body.active is not None:
+        store.sources.set_active(source_id, body.active)
+    return SourceOut.of(store.sources.get(source_id))
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)

@@ -44,6 +44,10 @@ class SourceOut(BaseModel):
     error_count: int
     last_error: str | None
     healthy: bool
+    dedup: bool = Field(
+        description="Whether this source's stories are linked as near duplicates of other "
+        "sources' stories (and theirs to its own)."
+    )
 
     @classmethod
     def of(cls, s: Source) -> SourceOut:
@@ -60,7 +64,15 @@ class SourceOut(BaseModel):
             error_count=s.error_count,
             last_error=s.last_error,
             healthy=s.error_count == 0,
+            dedup=s.dedup,
         )
+
+
+class SourcePatch(BaseModel):
+    dedup: bool | None = Field(
+        default=None, description="Link this source's near duplicates to other sources' stories."
+    )
+    active: bool | None = Field(default=None, description="Poll this source.")
 
 
 class ImageOut(BaseModel):
@@ -99,6 +111,9 @@ class ArticleSummaryOut(BaseModel):
     topics: list[str]
     source_id: int | None
     licence: str | None
+    duplicate_of: int | None = Field(
+        default=None, description="Id of the story this one is a near duplicate of."
+    )
 
     @classmethod
     def of(cls, s: StoredArticle) -> ArticleSummaryOut:
@@ -116,6 +131,7 @@ class ArticleSummaryOut(BaseModel):
             topics=list(a.topics),
             source_id=s.source_id,
             licence=a.licence,
+            duplicate_of=s.duplicate_of,
         )
 
 
@@ -147,12 +163,23 @@ class ArticleOut(ArticleSummaryOut):
         )
 
 
+class AlsoReportedOut(BaseModel):
+    id: int
+    title: str
+    url: str | None
+    publisher: str | None
+    source_id: int | None
+
+
 class FeedItemOut(BaseModel):
     rank: int
     score: float
     reason: str
     matched: list[str]
     article: ArticleSummaryOut
+    also_reported_by: list[AlsoReportedOut] = Field(
+        default=[], description="Other sources' near-duplicate copies of this story."
+    )
 
     @classmethod
     def of(cls, rank: int, item: RankedItem) -> FeedItemOut:
@@ -162,6 +189,16 @@ class FeedItemOut(BaseModel):
             reason=item.reason,
             matched=list(item.matched),
             article=ArticleSummaryOut.of(item.article),
+            also_reported_by=[
+                AlsoReportedOut(
+                    id=c.id,
+                    title=c.article.title,
+                    url=c.article.url,
+                    publisher=c.article.publisher,
+                    source_id=c.source_id,
+                )
+                for c in item.also
+            ],
         )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -31,23 +33,97 @@ class Settings(BaseSettings):
         description="Folder of the shared third-party data (seed page, benchmarks). The demo "
         "loads the seed page from here when it exists.",
     )
-    fetch_timeout_s: float = Field(default=20.0, description="Total time allowed for one fetch.")
-    fetch_max_bytes: int = Field(
-        default=10 * 1024 * 1024, description="Largest response body accepted, in bytes."
+    fetch_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="Total time allowed for one fetch: connecting, every redirect, the headers "
+        "and the whole body. A server that sends its answer slowly is cut off here.",
     )
-    fetch_max_redirects: int = Field(default=5, description="Most redirects followed per fetch.")
+    fetch_connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="Time allowed to open one connection, in seconds."
+    )
+    fetch_read_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Longest wait for the next bytes of a response, in seconds.",
+    )
+    fetch_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1,
+        description="Largest response body accepted, in bytes, counted after decompression "
+        "(a declared Content-Length over it is refused without reading).",
+    )
+    fetch_max_redirects: int = Field(
+        default=5, ge=0, description="Most redirects followed per fetch."
+    )
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Networks (CIDRs, comma-separated, e.g. `10.1.0.0/16,fd00::/8`) that may "
+        "be fetched from although they are loopback, private, link-local or otherwise "
+        "internal addresses, which are refused by default. For tests and private deployments.",
+    )
+    fetch_concurrency: int = Field(
+        default=8, ge=1, description="Most sources fetched at the same time during a refresh."
+    )
+    fetch_per_host: int = Field(
+        default=2, ge=1, description="Most requests in flight to one host at the same time."
+    )
     user_agent: str = Field(
         default="Tidings/0.1 (self-hosted personalised news reader)",
         description="User-Agent header sent with every fetch.",
     )
     poll_interval_s: int = Field(
-        default=1800, description="Default time between two polls of one source, in seconds."
+        default=1800,
+        ge=1,
+        description="Time between two polls of a new source, in seconds, until its posting "
+        "rate is known.",
+    )
+    poll_min_interval_s: int = Field(
+        default=900,
+        ge=1,
+        description="Shortest time between two polls of one source, however often it posts.",
+    )
+    poll_max_interval_s: int = Field(
+        default=86400,
+        ge=1,
+        description="Longest time between two polls of one source, however quiet it is; also "
+        "the longest error backoff and the longest Retry-After honoured.",
     )
     enrich_entities: bool = Field(
         default=True, description="Run named-entity recognition (spaCy) on English articles."
     )
+    fetch_full_text: bool = Field(
+        default=True,
+        description="Fetch and extract the linked page of a feed item that carries only a "
+        "teaser (under 150 words, or ending in '…' / 'Read more').",
+    )
+    full_text_per_source: int = Field(
+        default=20,
+        ge=0,
+        description="Most pages fetched for full text per source in one refresh.",
+    )
+    dedup_window_days: int = Field(
+        default=3,
+        ge=0,
+        description="Near duplicates are looked for among the stories fetched in the last this "
+        "many days (kept in memory, about 4 kB per story).",
+    )
     feed_size: int = Field(default=50, description="Stories on one page of a reader's feed.")
     log_level: str = Field(default="INFO", description="Python logging level.")
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part for part in (p.strip() for p in value.split(",")) if part]
+        if isinstance(value, (list, tuple)):
+            for network in value:
+                try:
+                    ipaddress.ip_network(str(network).strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"not a network (CIDR): {network!r}") from exc
+            return [str(n).strip() for n in value]
+        return value
 
     @classmethod
     def from_env(cls) -> Settings:

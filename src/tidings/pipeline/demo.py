@@ -89,6 +89,8 @@ def load_demo(
         counts["articles"] += summary.items_new
     else:
         log.info("seed page not found at %s; demo runs without it", seed)
+    say("finding people, organisations and places")
+    pipeline.enrich_pending()
     ensure_demo_reader(pipeline)
     return counts
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tidings.core import FollowKind
+from tidings.core import FollowKind, StoredArticle
 from tidings.core.text import utcnow
-from tidings.rank import RankedItem, rank_feed
+from tidings.rank import RankedItem, rank_feed, story_key
 from tidings.store import Store
 
 RECENT_CANDIDATES = 1000
@@ -32,4 +32,18 @@ def reader_feed(
         limit=FOLLOW_CANDIDATES,
     )
     candidates = matched + store.articles.recent(RECENT_CANDIDATES)
+    candidates += _other_copies(store, candidates)
     return rank_feed(candidates, follows, events, now or utcnow(), limit=limit, offset=offset)
+
+
+def _other_copies(store: Store, candidates: list[StoredArticle]) -> list[StoredArticle]:
+    """The copies of the candidates' stories that are not candidates themselves: canonical
+    articles of candidate duplicates, and duplicates of candidate stories. Ranking shows each
+    story once, with every source that carried it."""
+    have = {a.id for a in candidates}
+    stories = {story_key(a) for a in candidates}
+    missing = sorted(k for k in stories if k not in have)
+    extra = store.articles.by_ids(missing)
+    for copies in store.articles.duplicates_of(sorted(stories)).values():
+        extra.extend(a for a in copies if a.id not in have)
+    return extra

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tidings.core import Event, EventKind, Follow, FollowKind, StoredArticle
@@ -30,6 +30,13 @@ class RankedItem:
     score: float
     reason: str
     matched: tuple[str, ...]  # labels of the follows that matched, strongest first
+    also: tuple[StoredArticle, ...] = ()  # other sources' copies of the same story
+
+
+def story_key(art: StoredArticle) -> int:
+    """The story an article belongs to: its canonical article's id (its own when it is not a
+    near duplicate of another)."""
+    return art.duplicate_of if art.duplicate_of is not None else art.id
 
 
 def _match(
@@ -83,7 +90,12 @@ def rank_feed(
 
     Score = Σ weight·match over positive follows + freshness bonus (and a small recency
     tie-break), halved for stories the reader already opened. A story the reader hid, marked
-    "fewer like this", or that strongly matches a mute is dropped."""
+    "fewer like this", or that strongly matches a mute is dropped.
+
+    Near duplicates (`duplicate_of`) are one story: it appears once, as its canonical article
+    unless another copy scores higher for this reader (a followed source or author), carrying
+    the other copies in `also`. Hiding or opening any copy counts for the whole story; a copy
+    that matches a mute is left out, and the story shows through another copy if one remains."""
     hidden = {
         e.article_id
         for e in events
@@ -96,42 +108,69 @@ def rank_feed(
     }
     positives = [f for f in follows if f.weight > 0]
     mutes = [f for f in follows if f.weight < 0]
-    ranked: list[RankedItem] = []
+    stories: dict[int, list[StoredArticle]] = {}
     done: set[int] = set()
     for art in articles:
-        if art.id in done or art.id in hidden:
+        if art.id in done:
             continue
         done.add(art.id)
-        topic_keys = {normalise_key(t) for t in art.article.topics}
-        saliences = {normalise_key(e.name): e.salience for e in art.entities}
-        if any(_match(m, art, topic_keys, saliences) >= _MUTE_THRESHOLD for m in mutes):
+        stories.setdefault(story_key(art), []).append(art)
+    ranked: list[RankedItem] = []
+    for key, copies in stories.items():
+        if any(a.id in hidden for a in copies) or key in hidden:
             continue
-        matches = sorted(
-            ((f.weight * _match(f, art, topic_keys, saliences), f) for f in positives),
-            key=lambda pair: -pair[0],
-        )
-        matches = [(s, f) for s, f in matches if s > 0]
-        interest = sum(s for s, _ in matches)
-        when = art.article.published or art.fetched_at
-        fresh = freshness(when, now)
-        # A tiny, monotonic recency term keeps old stories in date order.
-        tiebreak = 1e-3 / (1.0 + max((now - when).total_seconds(), 0.0) / 86400.0)
-        score = interest + _FRESHNESS_WEIGHT * fresh + tiebreak
-        if art.id in seen:
-            score *= _SEEN_FACTOR
-        if matches:
-            reason = _reason(matches[0][1])
-        elif fresh > 0.5:
-            reason = "Latest news"
-        else:
-            reason = "More stories"
-        ranked.append(
-            RankedItem(
-                article=art,
-                score=round(score, 6),
-                reason=reason,
-                matched=tuple((f.label or f.value) for _, f in matches),
-            )
-        )
+        opened = key in seen or any(a.id in seen for a in copies)
+        scored = [
+            pair for a in copies if (pair := _score(a, positives, mutes, now, opened)) is not None
+        ]
+        if not scored:
+            continue
+        # The copy shown is the one matching the reader's follows best; the canonical copy (else
+        # the oldest) when they match equally. The story ranks as its best-scoring copy.
+        shown, _ = max(scored, key=lambda p: (p[1], p[0].article.id == key, -p[0].article.id))
+        also = tuple(sorted((r.article for r, _ in scored if r is not shown), key=lambda a: a.id))
+        top = max(r.score for r, _ in scored)
+        ranked.append(replace(shown, score=top, also=also))
     ranked.sort(key=lambda r: (-r.score, -r.article.id))
     return ranked[offset : offset + limit]
+
+
+def _score(
+    art: StoredArticle,
+    positives: Sequence[Follow],
+    mutes: Sequence[Follow],
+    now: datetime,
+    opened: bool,
+) -> tuple[RankedItem, float] | None:
+    """One article scored for one reader, with the part of the score its follows give; None
+    when a mute hides it."""
+    topic_keys = {normalise_key(t) for t in art.article.topics}
+    saliences = {normalise_key(e.name): e.salience for e in art.entities}
+    if any(_match(m, art, topic_keys, saliences) >= _MUTE_THRESHOLD for m in mutes):
+        return None
+    matches = sorted(
+        ((f.weight * _match(f, art, topic_keys, saliences), f) for f in positives),
+        key=lambda pair: -pair[0],
+    )
+    matches = [(s, f) for s, f in matches if s > 0]
+    interest = sum(s for s, _ in matches)
+    when = art.article.published or art.fetched_at
+    fresh = freshness(when, now)
+    # A tiny, monotonic recency term keeps old stories in date order.
+    tiebreak = 1e-3 / (1.0 + max((now - when).total_seconds(), 0.0) / 86400.0)
+    score = interest + _FRESHNESS_WEIGHT * fresh + tiebreak
+    if opened:
+        score *= _SEEN_FACTOR
+    if matches:
+        reason = _reason(matches[0][1])
+    elif fresh > 0.5:
+        reason = "Latest news"
+    else:
+        reason = "More stories"
+    item = RankedItem(
+        article=art,
+        score=round(score, 6),
+        reason=reason,
+        matched=tuple((f.label or f.value) for _, f in matches),
+    )
+    return item, interest

@@ -3,26 +3,78 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 
 from tidings.core import (
     Article,
-    EntityLabel,
     EntityMention,
-    Image,
     NotFoundError,
-    RelatedLink,
     StoredArticle,
-    Video,
 )
-from tidings.core.text import as_utc, normalise_key, utcnow
-from tidings.store.tables import article_entities, article_topics, articles, entities, topics
+from tidings.core.text import as_utc, utcnow
+from tidings.store._article_rows import (
+    entities_for,
+    find_existing,
+    link_entities,
+    link_topics,
+    to_stored,
+)
+from tidings.store.tables import (
+    article_entities,
+    article_topics,
+    articles,
+    entities,
+    sources,
+    topics,
+)
 
 _LIGHT_COLUMNS = [c for c in articles.c if c.name not in ("body_text", "body_html", "minhash")]
+_INSERT = articles.insert()  # one compiled statement for every article
+_STORED_KEYS = sa.select(
+    articles.c.canonical_url, articles.c.source_id, articles.c.guid, articles.c.content_hash
+).where(
+    sa.or_(
+        articles.c.canonical_url.in_(sa.bindparam("urls", expanding=True)),
+        articles.c.content_hash.in_(sa.bindparam("hashes", expanding=True)),
+        sa.and_(
+            articles.c.source_id == sa.bindparam("source_id"),
+            articles.c.guid.in_(sa.bindparam("guids", expanding=True)),
+        ),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKeys:
+    """The keys of a batch of articles that are stored already."""
+
+    canonical_urls: frozenset[str]
+    guids: frozenset[str]  # within the source asked about
+    content_hashes: frozenset[str]
+
+    def __contains__(self, key: tuple[str | None, str | None, str | None]) -> bool:
+        """Whether an article with keys (canonical URL, GUID, content hash) is stored."""
+        url, guid, chash = key
+        return (
+            (url is not None and url in self.canonical_urls)
+            or (guid is not None and guid in self.guids)
+            or (chash is not None and chash in self.content_hashes)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRow:
+    """A stored near-duplicate signature and what it belongs to."""
+
+    id: int
+    source_id: int | None
+    duplicate_of: int | None
+    minhash: bytes
+    fetched_at: datetime
 
 
 class ArticleRepository:
@@ -37,12 +89,42 @@ class ArticleRepository:
         canonical_url: str | None,
         source_id: int | None,
         guid: str | None,
-        content_hash: str,
+        content_hash: str | None,
     ) -> int | None:
         """The id of an already stored copy of this article (same canonical URL, same GUID
-        from the same source, or same content), if any."""
+        from the same source, or same content), if any. A None key is not looked up."""
         with self._engine.connect() as conn:
-            return _find_existing(conn, canonical_url, source_id, guid, content_hash)
+            return find_existing(conn, canonical_url, source_id, guid, content_hash)
+
+    def stored_keys(
+        self,
+        *,
+        source_id: int | None,
+        canonical_urls: Iterable[str] = (),
+        guids: Iterable[str] = (),
+        content_hashes: Iterable[str] = (),
+    ) -> StoredKeys:
+        """Which of these keys are stored already (GUIDs within `source_id`): one query for a
+        whole feed, so that items already stored are skipped without further work."""
+        urls, ids, hashes = (
+            sorted(set(canonical_urls)),
+            sorted(set(guids)),
+            sorted(set(content_hashes)),
+        )
+        if source_id is None:
+            ids = []
+        if not (urls or ids or hashes):
+            return StoredKeys(frozenset(), frozenset(), frozenset())
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                _STORED_KEYS,
+                {"urls": urls, "guids": ids, "hashes": hashes, "source_id": source_id},
+            ).all()
+        return StoredKeys(
+            canonical_urls=frozenset(r.canonical_url for r in rows if r.canonical_url in urls),
+            guids=frozenset(r.guid for r in rows if r.source_id == source_id and r.guid in ids),
+            content_hashes=frozenset(r.content_hash for r in rows if r.content_hash in hashes),
+        )
 
     def save(
         self,
@@ -52,19 +134,62 @@ class ArticleRepository:
         canonical_url: str | None,
         content_hash: str,
         body_html: str,
-        entities_found: Sequence[EntityMention] = (),
+        entities_found: Sequence[EntityMention] | None = None,
         fetched_at: datetime | None = None,
+        minhash: bytes | None = None,
+        duplicate_of: int | None = None,
     ) -> tuple[int, bool]:
-        """Store an article with its topics and entities in one transaction.
+        """Store an article with its topics (and entities, when given) in one transaction.
 
-        Idempotent: when a copy already exists (see `find_existing`) nothing is written and
-        `(existing_id, False)` is returned; otherwise `(new_id, True)`."""
+        `entities_found=None` leaves the article pending enrichment (`enriched_at` NULL, see
+        `pending_enrichment`); a sequence, even empty, marks it enriched.
+
+        Idempotent and race-free: when a copy already exists (see `find_existing`), or another
+        writer stores one first (the unique canonical URL or content hash refuses the insert),
+        nothing is written and `(existing_id, False)` is returned; otherwise `(new_id, True)`."""
+        try:
+            return self._insert(
+                article,
+                source_id=source_id,
+                canonical_url=canonical_url,
+                content_hash=content_hash,
+                body_html=body_html,
+                entities_found=entities_found,
+                fetched_at=fetched_at or utcnow(),
+                minhash=minhash,
+                duplicate_of=duplicate_of,
+            )
+        except sa.exc.IntegrityError:
+            existing = self.find_existing(
+                canonical_url=canonical_url,
+                source_id=source_id,
+                guid=article.guid,
+                content_hash=content_hash,
+            )
+            if existing is None:
+                raise
+            return existing, False
+
+    def _insert(
+        self,
+        article: Article,
+        *,
+        source_id: int | None,
+        canonical_url: str | None,
+        content_hash: str,
+        body_html: str,
+        entities_found: Sequence[EntityMention] | None,
+        fetched_at: datetime,
+        minhash: bytes | None,
+        duplicate_of: int | None,
+    ) -> tuple[int, bool]:
         with self._engine.begin() as conn:
-            existing = _find_existing(conn, canonical_url, source_id, article.guid, content_hash)
+            existing = find_existing(conn, canonical_url, source_id, article.guid, content_hash)
             if existing is not None:
                 return existing, False
             new_id = conn.execute(
-                articles.insert().values(
+                _INSERT,
+                dict(
                     source_id=source_id,
                     url=article.url,
                     canonical_url=canonical_url,
@@ -76,7 +201,7 @@ class ArticleRepository:
                     body_html=body_html,
                     byline=article.byline,
                     published=article.published,
-                    fetched_at=fetched_at or utcnow(),
+                    fetched_at=fetched_at,
                     language=article.language,
                     publisher=article.publisher,
                     topics=list(article.topics),
@@ -92,12 +217,16 @@ class ArticleRepository:
                     print_headline=article.print_headline,
                     comment_count=article.comment_count,
                     licence=article.licence,
-                )
+                    minhash=minhash,
+                    duplicate_of=duplicate_of,
+                    enriched_at=None if entities_found is None else fetched_at,
+                ),
             ).inserted_primary_key
             assert new_id is not None
             article_id = int(new_id[0])
-            _link_topics(conn, article_id, article.topics, origin="source")
-            _link_entities(conn, article_id, entities_found)
+            link_topics(conn, article_id, article.topics, origin="source")
+            if entities_found:
+                link_entities(conn, article_id, entities_found)
         return article_id, True
 
     def replace_entities(self, article_id: int, found: Sequence[EntityMention]) -> None:
@@ -105,7 +234,118 @@ class ArticleRepository:
             conn.execute(
                 article_entities.delete().where(article_entities.c.article_id == article_id)
             )
-            _link_entities(conn, article_id, found)
+            link_entities(conn, article_id, found)
+
+    # -- deferred enrichment -------------------------------------------------------------------
+
+    def pending_enrichment(self, limit: int = 64, *, after_id: int = 0) -> list[StoredArticle]:
+        """Articles not enriched yet (oldest first, with bodies), ids above `after_id`."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(articles)
+                .where(articles.c.enriched_at.is_(None), articles.c.id > after_id)
+                .order_by(articles.c.id)
+                .limit(limit)
+            ).all()
+        return [to_stored(r, (), with_body=True) for r in rows]
+
+    def count_pending_enrichment(self) -> int:
+        with self._engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(articles)
+                    .where(articles.c.enriched_at.is_(None))
+                ).scalar_one()
+            )
+
+    def mark_enriched(
+        self,
+        found: Mapping[int, Sequence[EntityMention]],
+        *,
+        languages: Mapping[int, str | None] | None = None,
+    ) -> int:
+        """Store the entities (and detected languages) of these articles and mark them
+        enriched, all in one transaction. An article enriched meanwhile by another worker (or
+        deleted) is left as it is. Returns how many were marked."""
+        done = 0
+        now = utcnow()
+        languages = languages or {}
+        with self._engine.begin() as conn:
+            for article_id, mentions in found.items():
+                values: dict[str, object] = {"enriched_at": now}
+                if article_id in languages:
+                    values["language"] = languages[article_id]
+                claimed = conn.execute(
+                    articles.update()
+                    .where(articles.c.id == article_id, articles.c.enriched_at.is_(None))
+                    .values(**values)
+                ).rowcount
+                if claimed != 1:
+                    continue
+                conn.execute(
+                    article_entities.delete().where(article_entities.c.article_id == article_id)
+                )
+                link_entities(conn, article_id, mentions)
+                done += 1
+        return done
+
+    # -- near duplicates -------------------------------------------------------------------
+
+    def signatures(self, *, since: datetime | None = None, after_id: int = 0) -> list[SignatureRow]:
+        """Stored near-duplicate signatures of articles fetched since `since` with ids above
+        `after_id`, from sources whose near-duplicate switch is on, oldest first."""
+        query = (
+            sa.select(
+                articles.c.id,
+                articles.c.source_id,
+                articles.c.duplicate_of,
+                articles.c.minhash,
+                articles.c.fetched_at,
+            )
+            .join(sources, sources.c.id == articles.c.source_id)
+            .where(
+                articles.c.minhash.is_not(None),
+                articles.c.id > after_id,
+                sources.c.dedup.is_(True),
+            )
+            .order_by(articles.c.id)
+        )
+        if since is not None:
+            query = query.where(articles.c.fetched_at >= since)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            SignatureRow(
+                id=r.id,
+                source_id=r.source_id,
+                duplicate_of=r.duplicate_of,
+                minhash=bytes(r.minhash),
+                fetched_at=as_utc(r.fetched_at) or utcnow(),
+            )
+            for r in rows
+        ]
+
+    def max_id(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(articles.c.id))).scalar() or 0)
+
+    def duplicates_of(self, canonical_ids: Sequence[int]) -> dict[int, list[StoredArticle]]:
+        """The near duplicates linked to each of these canonical articles (without bodies),
+        oldest first."""
+        if not canonical_ids:
+            return {}
+        out: dict[int, list[StoredArticle]] = defaultdict(list)
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(*_LIGHT_COLUMNS)
+                .where(articles.c.duplicate_of.in_(list(canonical_ids)))
+                .order_by(articles.c.id)
+            ).all()
+            ents = entities_for(conn, [r.id for r in rows])
+        for r in rows:
+            out[r.duplicate_of].append(to_stored(r, ents.get(r.id, ()), with_body=False))
+        return dict(out)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -114,8 +354,8 @@ class ArticleRepository:
             row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).first()
             if row is None:
                 raise NotFoundError(f"no article with id {article_id}")
-            ents = _entities_for(conn, [article_id])
-        return _stored(row, ents.get(article_id, ()), with_body=True)
+            ents = entities_for(conn, [article_id])
+        return to_stored(row, ents.get(article_id, ()), with_body=True)
 
     def count(self) -> int:
         with self._engine.connect() as conn:
@@ -128,8 +368,8 @@ class ArticleRepository:
             rows = conn.execute(
                 sa.select(*_LIGHT_COLUMNS).order_by(when.desc(), articles.c.id.desc()).limit(limit)
             ).all()
-            ents = _entities_for(conn, [r.id for r in rows])
-        return [_stored(r, ents.get(r.id, ()), with_body=False) for r in rows]
+            ents = entities_for(conn, [r.id for r in rows])
+        return [to_stored(r, ents.get(r.id, ()), with_body=False) for r in rows]
 
     def matching(
         self, *, topic_keys: Iterable[str], entity_keys: Iterable[str], limit: int = 500
@@ -154,182 +394,18 @@ class ArticleRepository:
                 .order_by(when.desc())
                 .limit(limit)
             ).all()
-            ents = _entities_for(conn, [r.id for r in rows])
-        return [_stored(r, ents.get(r.id, ()), with_body=False) for r in rows]
+            ents = entities_for(conn, [r.id for r in rows])
+        return [to_stored(r, ents.get(r.id, ()), with_body=False) for r in rows]
 
     def by_ids(self, ids: Sequence[int]) -> list[StoredArticle]:
         if not ids:
             return []
         with self._engine.connect() as conn:
             rows = conn.execute(sa.select(*_LIGHT_COLUMNS).where(articles.c.id.in_(ids))).all()
-            ents = _entities_for(conn, list(ids))
-        by_id = {r.id: _stored(r, ents.get(r.id, ()), with_body=False) for r in rows}
+            ents = entities_for(conn, list(ids))
+        by_id = {r.id: to_stored(r, ents.get(r.id, ()), with_body=False) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def all_ids(self) -> list[int]:
         with self._engine.connect() as conn:
             return [r[0] for r in conn.execute(sa.select(articles.c.id).order_by(articles.c.id))]
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-def _find_existing(
-    conn: sa.Connection,
-    canonical_url: str | None,
-    source_id: int | None,
-    guid: str | None,
-    content_hash: str,
-) -> int | None:
-    conditions: list[sa.ColumnElement[bool]] = [articles.c.content_hash == content_hash]
-    if canonical_url:
-        conditions.append(articles.c.canonical_url == canonical_url)
-    if guid and source_id is not None:
-        conditions.append(sa.and_(articles.c.source_id == source_id, articles.c.guid == guid))
-    row = conn.execute(sa.select(articles.c.id).where(sa.or_(*conditions)).limit(1)).first()
-    return None if row is None else int(row.id)
-
-
-def _ensure_keys(
-    conn: sa.Connection, table: sa.Table, rows: dict[str, dict[str, Any]]
-) -> dict[str, int]:
-    """Ids for these keys, inserting the missing ones. INSERT … ON CONFLICT DO NOTHING keeps a
-    concurrent insert of the same key (another worker) from failing the article."""
-    if not rows:
-        return {}
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    existing = {
-        r.key: int(r.id)
-        for r in conn.execute(sa.select(table.c.key, table.c.id).where(table.c.key.in_(list(rows))))
-    }
-    missing = [{"key": k, **v} for k, v in rows.items() if k not in existing]
-    if missing:
-        conn.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), missing)
-        existing.update(
-            {
-                r.key: int(r.id)
-                for r in conn.execute(
-                    sa.select(table.c.key, table.c.id).where(
-                        table.c.key.in_([m["key"] for m in missing])
-                    )
-                )
-            }
-        )
-    return existing
-
-
-def _link_topics(conn: sa.Connection, article_id: int, labels: Iterable[str], origin: str) -> None:
-    wanted: dict[str, dict[str, Any]] = {}
-    for label in labels:
-        key = normalise_key(label)
-        if key and key not in wanted:
-            wanted[key] = {"label": label.strip()}
-    ids = _ensure_keys(conn, topics, wanted)
-    if ids:
-        conn.execute(
-            article_topics.insert(),
-            [
-                {"article_id": article_id, "topic_id": ids[k], "origin": origin, "weight": 1.0}
-                for k in wanted
-            ],
-        )
-
-
-def _link_entities(conn: sa.Connection, article_id: int, found: Sequence[EntityMention]) -> None:
-    wanted: dict[str, dict[str, Any]] = {}
-    mentions: dict[str, EntityMention] = {}
-    for mention in found:
-        key = normalise_key(mention.name)
-        if key and key not in wanted:
-            wanted[key] = {"name": mention.name, "label": mention.label.value}
-            mentions[key] = mention
-    ids = _ensure_keys(conn, entities, wanted)
-    if ids:
-        conn.execute(
-            article_entities.insert(),
-            [
-                {
-                    "article_id": article_id,
-                    "entity_id": ids[k],
-                    "mentions": m.count,
-                    "salience": m.salience,
-                    "first_offset": m.first_offset,
-                }
-                for k, m in mentions.items()
-            ],
-        )
-
-
-def _entities_for(
-    conn: sa.Connection, article_ids: Sequence[int]
-) -> dict[int, tuple[EntityMention, ...]]:
-    out: dict[int, list[EntityMention]] = defaultdict(list)
-    if not article_ids:
-        return {}
-    rows = conn.execute(
-        sa.select(
-            article_entities.c.article_id,
-            entities.c.name,
-            entities.c.label,
-            article_entities.c.mentions,
-            article_entities.c.salience,
-            article_entities.c.first_offset,
-        )
-        .join(entities, entities.c.id == article_entities.c.entity_id)
-        .where(article_entities.c.article_id.in_(list(article_ids)))
-        .order_by(article_entities.c.article_id, article_entities.c.salience.desc())
-    ).all()
-    for r in rows:
-        out[r.article_id].append(
-            EntityMention(
-                name=r.name,
-                label=EntityLabel(r.label),
-                count=r.mentions,
-                salience=r.salience,
-                first_offset=r.first_offset,
-            )
-        )
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _stored(
-    row: sa.Row[Any], found: tuple[EntityMention, ...], *, with_body: bool
-) -> StoredArticle:
-    m = row._mapping
-    body = tuple(p for p in m["body_text"].split("\n\n") if p) if with_body else ()
-    article = Article(
-        title=m["title"],
-        body_paragraphs=body,
-        url=m["url"],
-        guid=m["guid"],
-        standfirst=tuple(m["standfirst"] or ()),
-        byline=m["byline"],
-        published=as_utc(m["published"]),
-        language=m["language"],
-        publisher=m["publisher"],
-        topics=tuple(m["topics"] or ()),
-        images=tuple(
-            Image(url=i.get("url"), caption=i.get("caption"), credit=i.get("credit"))
-            for i in (m["images"] or ())
-        ),
-        videos=tuple(
-            Video(title=v["title"], duration_s=v.get("duration_s"), url=v.get("url"))
-            for v in (m["videos"] or ())
-        ),
-        related=tuple(RelatedLink(title=r["title"], url=r.get("url")) for r in m["related"] or ()),
-        print_headline=m["print_headline"],
-        comment_count=m["comment_count"],
-        licence=m["licence"],
-    )
-    return StoredArticle(
-        id=m["id"],
-        article=article,
-        source_id=m["source_id"],
-        canonical_url=m["canonical_url"],
-        content_hash=m["content_hash"],
-        fetched_at=as_utc(m["fetched_at"]) or utcnow(),
-        entities=found,
-        duplicate_of=m["duplicate_of"],
-    )
