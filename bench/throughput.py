@@ -93,6 +93,7 @@ def serve(feeds: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall between header and body
 
         def do_GET(self) -> None:
             body = feeds.get(self.path)

@@ -321,3 +321,23 @@ def test_source_location(tmp_path: Path) -> None:
     for bad in ("", "ftp://x/y", "http://", str(tmp_path / "missing.txt"), str(tmp_path)):
         with pytest.raises(InvalidInputError):
             source_location(bad)
+
+
+def test_relative_links_inside_item_html_are_made_absolute_against_the_item_base() -> None:
+    feed = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example.org/posts/">
+<title>Blog</title><id>urn:blog</id><updated>2026-11-01T10:00:00Z</updated>
+<entry><title>One</title><id>urn:1</id><updated>2026-11-01T10:00:00Z</updated>
+<link href="one.html"/>
+<content type="html">&lt;p&gt;See &lt;a href="two.html"&gt;two&lt;/a&gt;, &lt;a href="/about"&gt;about&lt;/a&gt;,
+ &lt;a href="https://other.example/x"&gt;x&lt;/a&gt; and &lt;a href="#n"&gt;a note&lt;/a&gt;.
+ &lt;img src="../img/pic.png"&gt;&lt;/p&gt;</content></entry>
+</feed>"""
+    entry = parse_feed(feed, "https://blog.example.org/feed.atom").entries[0]
+    assert entry.link == "https://blog.example.org/posts/one.html"
+    html = entry.content_html or ""
+    assert 'href="https://blog.example.org/posts/two.html"' in html
+    assert 'href="https://blog.example.org/about"' in html
+    assert 'href="https://other.example/x"' in html
+    assert 'href="https://blog.example.org/posts/#n"' in html  # resolved like any reference
+    assert 'src="https://blog.example.org/img/pic.png"' in html

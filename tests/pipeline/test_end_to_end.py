@@ -170,12 +170,11 @@ def test_an_unexpected_error_in_one_source_is_recorded_and_the_batch_goes_on(
         feed_server.serve("/page.html", "<html><body><p>x</p></body></html>", "text/html"),
         SourceKind.PAGE,
     )
-    import tidings.pipeline.ingestion as ingestion
 
     def explode(data: bytes, url: str | None = None) -> object:
         raise RuntimeError("bug in an extractor")
 
-    monkeypatch.setattr(ingestion, "extract_html", explode)
+    monkeypatch.setattr("tidings.extract.extract_html", explode)
     summary = pipeline.refresh()
     by_id = {r.source.id: r for r in summary.results}
     assert by_id[good.id].items_new == 1

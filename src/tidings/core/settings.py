@@ -65,6 +65,19 @@ class Settings(BaseSettings):
     fetch_concurrency: int = Field(
         default=8, ge=1, description="Most sources fetched at the same time during a refresh."
     )
+    prepare_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Worker processes that parse, extract and sign fetched documents during a "
+        "large refresh, while the main process stores them. 0 picks the number of CPU cores "
+        "(none on a one-core machine); 1 does everything in the main process.",
+    )
+    prepare_pool_min_sources: int = Field(
+        default=20,
+        ge=1,
+        description="Use the worker processes only when at least this many sources are "
+        "refreshed at once (starting them costs about a second).",
+    )
     fetch_per_host: int = Field(
         default=2, ge=1, description="Most requests in flight to one host at the same time."
     )

@@ -1,11 +1,41 @@
-"""Bytes → `Article`: HTML extraction, raw-text-dump cleaning, sanitising."""
+"""Bytes → `Article`: HTML extraction, raw-text-dump cleaning, sanitising.
 
-from tidings.extract._decode import decode_text
-from tidings.extract.files import doc_id, extract_file
-from tidings.extract.html import extract_html
-from tidings.extract.record import article_record
-from tidings.extract.sanitize import paragraphs_to_html, sanitize_html
-from tidings.extract.textdump import extract_text_dump
+Names are imported on first use (PEP 562), so a worker process that needs one stage
+does not pay for importing all of them."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tidings.extract._decode import decode_text
+    from tidings.extract.files import doc_id, extract_file
+    from tidings.extract.html import extract_html
+    from tidings.extract.record import article_record
+    from tidings.extract.sanitize import paragraphs_to_html, sanitize_html
+    from tidings.extract.textdump import extract_text_dump
+
+_EXPORTS = {
+    "decode_text": "tidings.extract._decode",
+    "doc_id": "tidings.extract.files",
+    "extract_file": "tidings.extract.files",
+    "extract_html": "tidings.extract.html",
+    "article_record": "tidings.extract.record",
+    "paragraphs_to_html": "tidings.extract.sanitize",
+    "sanitize_html": "tidings.extract.sanitize",
+    "extract_text_dump": "tidings.extract.textdump",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "article_record",

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+import lxml.html
+from lxml import etree
 
 from tidings.core import IngestError, SourceKind
 from tidings.ingest._feedtext import (
@@ -82,7 +84,9 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
                 "content-type": "application/xml; charset=utf-8",
             },
             sanitize_html=False,
-            resolve_relative_uris=True,
+            # links inside item HTML are made absolute by `absolute_links`, only in the items
+            # that have relative ones (feedparser would re-parse every item's HTML for it)
+            resolve_relative_uris=False,
         )
     except (RecursionError, ValueError, TypeError, AttributeError, IndexError) as exc:
         raise IngestError(f"not a readable feed: the parser failed ({type(exc).__name__})") from exc
@@ -171,9 +175,16 @@ def _entry_base(entry: Any, url: str) -> str:
 
 def _entry(entry: Any, base: str, feed_author: str | None) -> FeedEntry:
     content_html = None
+    item_base = _entry_base(entry, base)
     if entry.get("content"):
-        content_html = max((c.get("value") or "" for c in entry.content), key=len) or None
-    summary = entry.get("summary") or None
+        best = max(entry.content, key=lambda c: len(c.get("value") or ""))
+        content_base = best.get("base")
+        if isinstance(content_base, str) and content_base:
+            content_base = urljoin(item_base, content_base)
+        else:
+            content_base = item_base
+        content_html = absolute_links(best.get("value") or "", content_base) or None
+    summary = absolute_links(entry.get("summary") or "", item_base) or None
     if summary and content_html and summary.strip() == content_html.strip():
         summary = None
     published = _date(entry)
@@ -197,5 +208,26 @@ def _entry(entry: Any, base: str, feed_author: str | None) -> FeedEntry:
         summary_html=summary,
         content_html=content_html,
         tags=tuple(t for t in (clean(x.get("term")) for x in entry.get("tags", [])) if t),
-        image_url=_image(entry, _entry_base(entry, base)),
+        image_url=_image(entry, item_base),
     )
+
+
+_RELATIVE_REF = re.compile(
+    r"""\b(?:href|src|poster)\s*+=\s*+["']?+\s*+(?![a-z][a-z0-9+.-]*:|#)""", re.IGNORECASE
+)
+
+
+def absolute_links(fragment: str, base: str) -> str:
+    """`fragment` with its relative links and image sources resolved against `base`
+    (unchanged when it has none, which is the common case and costs one regex search)."""
+    if not fragment or not _RELATIVE_REF.search(fragment):
+        return fragment
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    except (etree.ParserError, ValueError):
+        return fragment
+    inner = (root.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in root
+    )
+    return inner

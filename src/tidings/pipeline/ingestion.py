@@ -10,18 +10,20 @@ on."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from tidings.core import (
     Article,
     ConflictError,
-    Image,
+    ExtractError,
+    IngestError,
     InvalidInputError,
     Settings,
     Source,
@@ -30,14 +32,7 @@ from tidings.core import (
 )
 from tidings.core.text import utcnow
 from tidings.enrich.entities import EntityExtractor
-from tidings.extract import (
-    decode_text,
-    extract_html,
-    extract_text_dump,
-)
-from tidings.extract.fragment import fragment_paragraphs
 from tidings.ingest import (
-    FeedEntry,
     Fetcher,
     FetchResult,
     FetchStatusError,
@@ -54,6 +49,7 @@ from tidings.ingest.polling import (
     retry_after_s,
     success_delay_s,
 )
+from tidings.pipeline.prepare import Prepared, PreparePool, prepare
 from tidings.pipeline.saving import ArticleSaver
 from tidings.store import FetchRecord, Store
 
@@ -84,6 +80,7 @@ class _Attempt:
     duration_ms: int
     fetched: FetchResult | None = None
     error: Exception | None = None
+    prepared: Prepared | None = None  # parsed and prepared in a worker process
 
 
 @dataclass
@@ -176,6 +173,7 @@ class Pipeline:
         queue = deque(_spread_hosts(list(enumerate(todo))))
         with (
             Fetcher(self.settings) as fetcher,
+            self._prepare_pool(len(todo)) as preparer,
             ThreadPoolExecutor(workers, thread_name_prefix="tidings-fetch") as pool,
         ):
             pending: dict[Future[_Attempt], tuple[int, Source]] = {}
@@ -183,7 +181,7 @@ class Pipeline:
                 # a bounded window: answers never pile up faster than they are saved
                 while queue and len(pending) < 2 * workers:
                     index, source = queue.popleft()
-                    pending[pool.submit(self._fetch, source, fetcher)] = (index, source)
+                    pending[pool.submit(self._fetch, source, fetcher, preparer)] = (index, source)
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     index, source = pending.pop(future)
@@ -197,8 +195,17 @@ class Pipeline:
         """Fetch, ingest and record one source."""
         return self._finish(source, self._fetch(source, fetcher))
 
-    def _fetch(self, source: Source, fetcher: Fetcher) -> _Attempt:
-        """The network part of one poll (runs in a worker thread; never raises)."""
+    def _prepare_pool(self, sources: int) -> PreparePool:
+        workers = self.settings.prepare_workers or (os.cpu_count() or 1)
+        if sources < self.settings.prepare_pool_min_sources:
+            workers = 1
+        return PreparePool(workers)
+
+    def _fetch(
+        self, source: Source, fetcher: Fetcher, preparer: PreparePool | None = None
+    ) -> _Attempt:
+        """The network part of one poll (runs in a worker thread; never raises). With a pool
+        of worker processes, the document is also parsed and prepared there."""
         started = utcnow()
         t0 = time.monotonic()
         try:
@@ -207,7 +214,19 @@ class Pipeline:
             )
         except Exception as exc:
             return _Attempt(started, int((time.monotonic() - t0) * 1000), error=exc)
-        return _Attempt(started, int((time.monotonic() - t0) * 1000), fetched=fetched)
+        attempt = _Attempt(started, int((time.monotonic() - t0) * 1000), fetched=fetched)
+        if preparer is not None and preparer.ready and not fetched.not_modified:
+            try:
+                attempt.prepared = preparer.submit(
+                    source.kind,
+                    fetched.content,
+                    fetched.url,
+                    fetched.content_type,
+                    local_path(fetched.url) is not None,
+                ).result()
+            except Exception:  # a crashed worker: prepare in the main thread instead
+                log.exception("preparing source %s in a worker process failed", source.id)
+        return attempt
 
     def _finish(self, source: Source, attempt: _Attempt) -> SourceResult:
         """Ingest what was fetched, log the attempt and schedule the next poll."""
@@ -227,7 +246,7 @@ class Pipeline:
             if fetched.not_modified:
                 result.not_modified = True
             elif note is None:  # (moved onto another source: that one takes the items)
-                title, site = self._ingest(source, fetched, result)
+                title, site = self._ingest(source, attempt, result)
             interval, result.next_poll_at = self._after_success(current, fetched, result, attempt)
             self.store.sources.record_success(
                 source.id,
@@ -347,28 +366,24 @@ class Pipeline:
         )
 
     def _ingest(
-        self, source: Source, fetched: FetchResult, result: SourceResult
+        self, source: Source, attempt: _Attempt, result: SourceResult
     ) -> tuple[str | None, str | None]:
-        if source.kind is SourceKind.FEED:
-            parsed = parse_feed(fetched.content, fetched.url, fetched.content_type)
-            articles = [_entry_article(e, parsed.title) for e in parsed.entries]
-            result.items_seen = len(articles)
-            result.published = [e.published for e in parsed.entries if e.published is not None]
-            result.items_new = self.saver.save(
-                source, [a for a, _ in articles], [html for _, html in articles], full_text=True
+        fetched = attempt.fetched
+        assert fetched is not None
+        prepared = attempt.prepared
+        if prepared is None:
+            is_file = local_path(fetched.url) is not None
+            prepared = prepare(
+                source.kind, fetched.content, fetched.url, fetched.content_type, is_file=is_file
             )
-            return parsed.title, parsed.site_url
-        is_file = local_path(fetched.url) is not None
-        page_url = None if is_file else fetched.url
-        if source.kind is SourceKind.PAGE:
-            article = extract_html(fetched.content, page_url)
-        else:
-            article = extract_text_dump(decode_text(fetched.content), page_url)
-        if is_file and article.guid is None:
-            article = replace(article, guid=fetched.url)
-        result.items_seen = 1
-        result.items_new = self.saver.save(source, [article], {})
-        return None, None
+        if prepared.error is not None:
+            raise (IngestError if source.kind is SourceKind.FEED else ExtractError)(prepared.error)
+        result.items_seen = len(prepared.items)
+        result.published = list(prepared.published)
+        result.items_new = self.saver.save_prepared(
+            source, prepared.items, full_text=source.kind is SourceKind.FEED
+        )
+        return prepared.title, prepared.site_url
 
     def save_articles(self, source: Source | None, articles: Sequence[Article]) -> int:
         """Store already extracted articles (demo content, imports)."""
@@ -377,34 +392,6 @@ class Pipeline:
     def enrich_pending(self, *, batch: int = 64, limit: int | None = None) -> int:
         """Enrich articles saved since the last run (entities); see pipeline/enrichment.py."""
         return self.saver.enrich_pending(batch=batch, limit=limit)
-
-
-def _entry_article(entry: FeedEntry, publisher: str | None) -> tuple[Article, str | None]:
-    content = entry.content_html or entry.summary_html or ""
-    paragraphs = fragment_paragraphs(content)
-    standfirst: tuple[str, ...] = ()
-    if entry.content_html and entry.summary_html:
-        summary = " ".join(fragment_paragraphs(entry.summary_html))
-        if (
-            summary
-            and len(summary) < 600
-            and not (paragraphs and paragraphs[0].startswith(summary[:60]))
-        ):
-            standfirst = (summary,)
-    images = (Image(url=entry.image_url),) if entry.image_url else ()
-    article = Article(
-        title=entry.title,
-        body_paragraphs=tuple(paragraphs),
-        url=entry.link,
-        guid=entry.guid,
-        standfirst=standfirst,
-        byline=entry.author,
-        published=entry.published,
-        publisher=publisher,
-        topics=entry.tags,
-        images=images,
-    )
-    return article, content or None
 
 
 def _spread_hosts(items: list[tuple[int, Source]]) -> list[tuple[int, Source]]:

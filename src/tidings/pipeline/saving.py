@@ -18,33 +18,26 @@ article, in order:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tidings.core import Article, NotFoundError, Settings, Source
-from tidings.core.text import normalise_key, utcnow
-from tidings.enrich.dedup import DuplicateIndex, Match, Signature, signature
+from tidings.core.text import utcnow
+from tidings.enrich.dedup import DuplicateIndex, Match, Signature
 from tidings.enrich.entities import EntityExtractor
-from tidings.extract import paragraphs_to_html, sanitize_html
-from tidings.ingest import Fetcher, canonical_url
+from tidings.ingest import Fetcher
 from tidings.pipeline.enrichment import DEFAULT_BATCH, Enricher
 from tidings.pipeline.fulltext import fetch_full_text, is_truncated
+from tidings.pipeline.prepare import PreparedItem, prepare_item
 from tidings.store import Store
 
 log = logging.getLogger(__name__)
 
 Bodies = Mapping[int, str | None] | Sequence[str | None]
-
-
-def content_hash(article: Article) -> str:
-    basis = normalise_key(article.title) + "\n" + " ".join(article.body_text.split()).casefold()
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
 class ArticleSaver:
@@ -74,41 +67,43 @@ class ArticleSaver:
         a sequence parallel to `articles`, or a mapping from `id(article)` of the articles
         passed in. Without one, the body is built from the paragraphs. `full_text=True` fetches
         the page of truncated items (when `fetch_full_text` is on)."""
+        items = [
+            prepare_item(art, body)
+            for art, body in zip(articles, _bodies_for(articles, bodies), strict=True)
+        ]
+        return self.save_prepared(source, items, full_text=full_text)
+
+    def save_prepared(
+        self, source: Source | None, items: Sequence[PreparedItem], *, full_text: bool = False
+    ) -> int:
+        """Store prepared articles (see `prepare.py`), each in its own transaction."""
         budget = (
             self.settings.full_text_per_source
             if full_text and self.settings.fetch_full_text and source is not None
             else 0
         )
         sid = source.id if source is not None else None
-        todo = [
-            _Pending(art, body, canonical_url(art.url) if art.url else None, content_hash(art))
-            for art, body in zip(
-                (_without_nul(a) for a in articles), _bodies_for(articles, bodies), strict=True
-            )
-        ]
         stored = self.store.articles.stored_keys(
             source_id=sid,
-            canonical_urls=[p.canon for p in todo if p.canon],
-            guids=[p.article.guid for p in todo if p.article.guid],
-            content_hashes=[p.chash for p in todo],
+            canonical_urls=[p.canonical_url for p in items if p.canonical_url],
+            guids=[p.article.guid for p in items if p.article.guid],
+            content_hashes=[p.content_hash for p in items],
         )
-        todo = [p for p in todo if (p.canon, p.article.guid, p.chash) not in stored]
+        todo = [p for p in items if (p.canonical_url, p.article.guid, p.content_hash) not in stored]
         if source is not None and source.dedup and todo:
             self._sync_index()
         new = 0
         with ExitStack() as stack:
             fetcher: Fetcher | None = None
             for item in todo:
-                art, body, chash = item.article, item.body, item.chash
-                if budget > 0 and is_truncated(art):
+                if budget > 0 and is_truncated(item.article):
                     budget -= 1
                     if fetcher is None:
                         fetcher = stack.enter_context(Fetcher(self.settings))
-                    full = fetch_full_text(fetcher, art)
+                    full = fetch_full_text(fetcher, item.article)
                     if full is not None:
-                        art, body = _without_nul(full), None
-                        chash = content_hash(art)
-                new += self._save_one(source, art, body, item.canon, chash)
+                        item = prepare_item(full, None)
+                new += self._save_one(source, item)
         return new
 
     def enrich_pending(self, *, batch: int = DEFAULT_BATCH, limit: int | None = None) -> int:
@@ -117,20 +112,18 @@ class ArticleSaver:
 
     # -- one article ---------------------------------------------------------------------
 
-    def _save_one(
-        self, source: Source | None, art: Article, body: str | None, canon: str | None, chash: str
-    ) -> bool:
+    def _save_one(self, source: Source | None, item: PreparedItem) -> bool:
         sid = source.id if source is not None else None
-        body_html = sanitize_html(body or paragraphs_to_html(art.body_paragraphs))
-        sig = signature(art.body_text) if source is not None else None
+        art = item.article
+        sig = Signature.from_bytes(item.minhash) if item.minhash is not None else None
         if sig is None or source is None or not source.dedup:
             _, created = self.store.articles.save(
                 art,
                 source_id=sid,
-                canonical_url=canon,
-                content_hash=chash,
-                body_html=body_html,
-                minhash=sig.to_bytes() if sig is not None else None,
+                canonical_url=item.canonical_url,
+                content_hash=item.content_hash,
+                body_html=item.body_html,
+                minhash=item.minhash if source is not None else None,
             )
             return created
         with self._lock:  # match, insert and index together: copies saved at once still link
@@ -138,10 +131,10 @@ class ArticleSaver:
             new_id, created = self.store.articles.save(
                 art,
                 source_id=sid,
-                canonical_url=canon,
-                content_hash=chash,
-                body_html=body_html,
-                minhash=sig.to_bytes(),
+                canonical_url=item.canonical_url,
+                content_hash=item.content_hash,
+                body_html=item.body_html,
+                minhash=item.minhash,
                 duplicate_of=match.canonical if match is not None else None,
             )
             if created:
@@ -211,30 +204,9 @@ class ArticleSaver:
         self._ages.append((fetched_at, key))
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    article: Article
-    body: str | None
-    canon: str | None
-    chash: str
-
-
 def _bodies_for(articles: Sequence[Article], bodies: Bodies) -> list[str | None]:
     """The HTML body of each article, looked up on the objects passed in (before any copy)."""
     if isinstance(bodies, Mapping):
         return [bodies.get(id(a)) for a in articles]
     given = list(bodies)
     return [given[i] if i < len(given) else None for i in range(len(articles))]
-
-
-def _without_nul(art: Article) -> Article:
-    """PostgreSQL text cannot hold NUL characters; they carry no meaning in news text."""
-    if "\x00" not in art.title + art.body_text + "".join(art.standfirst) + (art.byline or ""):
-        return art
-    return replace(
-        art,
-        title=art.title.replace("\x00", ""),
-        body_paragraphs=tuple(p.replace("\x00", "") for p in art.body_paragraphs),
-        standfirst=tuple(p.replace("\x00", "") for p in art.standfirst),
-        byline=art.byline.replace("\x00", "") if art.byline else None,
-    )

@@ -183,10 +183,9 @@ class ArticleRepository:
         minhash: bytes | None,
         duplicate_of: int | None,
     ) -> tuple[int, bool]:
+        # No look-up first: the unique canonical URL, content hash and (source, GUID) refuse a
+        # copy (IntegrityError, handled by `save`), which keeps one statement per new article.
         with self._engine.begin() as conn:
-            existing = find_existing(conn, canonical_url, source_id, article.guid, content_hash)
-            if existing is not None:
-                return existing, False
             new_id = conn.execute(
                 _INSERT,
                 dict(

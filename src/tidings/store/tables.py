@@ -88,7 +88,8 @@ articles = sa.Table(
     sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
     sa.Column("minhash", sa.LargeBinary),  # MinHash signature of the body (near duplicates)
     sa.Column("enriched_at", TS),  # NULL until entities etc. have been extracted
-    sa.Index("ix_articles_source_guid", "source_id", "guid"),
+    # 0003: unique, so a repeated feed item is refused by the database itself
+    sa.Index("ix_articles_source_guid", "source_id", "guid", unique=True),
     sa.Index("ix_articles_duplicate_of", "duplicate_of"),
     sa.Index("ix_articles_enriched_at", "enriched_at"),
     sa.Index("ix_articles_published", "published"),
