@@ -23,6 +23,7 @@ from tidings.core import (
     IngestError,
     InvalidInputError,
     Settings,
+    Source,
     SourceKind,
     TidingsError,
     parse_follow_kind,
@@ -281,7 +282,10 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="JSON output")]
                 "title": s.title,
                 "folder": s.folder,
                 "active": s.active,
-                "healthy": s.error_count == 0,
+                "healthy": s.error_count == 0 and not s.dead,
+                "dead_at": s.dead_at.isoformat() if s.dead_at else None,
+                "last_status": s.last_status,
+                "poll_interval_s": s.poll_interval_s,
                 "error_count": s.error_count,
                 "last_error": s.last_error,
                 "last_polled_at": s.last_polled_at.isoformat() if s.last_polled_at else None,
@@ -294,11 +298,7 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="JSON output")]
         return
     table = Table("id", "kind", "title / url", "health", "last poll", "last error")
     for s in rows:
-        health = (
-            "paused"
-            if not s.active
-            else ("ok" if s.error_count == 0 else f"{s.error_count} errors")
-        )
+        health = _health(s)
         table.add_row(
             str(s.id),
             s.kind.value,
@@ -308,6 +308,14 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="JSON output")]
             s.last_error or "",
         )
     out.print(table)
+
+
+def _health(s: Source) -> str:
+    if s.dead:
+        return "dead"
+    if not s.active:
+        return "paused"
+    return "ok" if s.error_count == 0 else f"{s.error_count} errors"
 
 
 @app.command("import-opml")

@@ -483,6 +483,21 @@ def test_sources_list_has_health_fields(client: TestClient) -> None:
     assert seed["healthy"] is True
     assert seed["error_count"] == 0
     assert seed["last_success_at"] is not None
+    assert seed["dead_at"] is None and seed["poll_interval_s"] > 0
+
+
+def test_a_dead_source_is_listed_as_dead_and_unhealthy(client: TestClient, store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from tidings.store import FetchRecord
+
+    seed = store.sources.list()[0]
+    at = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    record = FetchRecord(seed.id, at, seed.url, 410, 0, 12, 0, 0, "HTTP 410 Gone")
+    store.sources.record_failure(seed.id, record, dead=True, reason="HTTP 410 Gone; gone")
+    listed = client.get(f"/api/v1/sources/{seed.id}").json()
+    assert listed["dead_at"] is not None and listed["healthy"] is False
+    assert listed["last_status"] == 410 and listed["last_error"] == "HTTP 410 Gone; gone"
 
 
 # -- schemathesis against our own OpenAPI -----------------------------------------------------------

@@ -44,6 +44,15 @@ class SourceOut(BaseModel):
     error_count: int
     last_error: str | None
     healthy: bool
+    dead_at: datetime | None = Field(
+        default=None,
+        description="When the source was found gone (410, or 404 three times in a row); a dead "
+        "source is no longer polled.",
+    )
+    last_status: int | None = Field(default=None, description="HTTP status of the last poll.")
+    poll_interval_s: int = Field(
+        default=1800, description="Current time between polls, from the source's posting rate."
+    )
     dedup: bool = Field(
         description="Whether this source's stories are linked as near duplicates of other "
         "sources' stories (and theirs to its own)."
@@ -63,7 +72,10 @@ class SourceOut(BaseModel):
             next_poll_at=s.next_poll_at,
             error_count=s.error_count,
             last_error=s.last_error,
-            healthy=s.error_count == 0,
+            healthy=s.error_count == 0 and not s.dead,
+            dead_at=s.dead_at,
+            last_status=s.last_status,
+            poll_interval_s=s.poll_interval_s,
             dedup=s.dedup,
         )
 
