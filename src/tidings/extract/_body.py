@@ -4,11 +4,11 @@ Owned by the body-extraction work; `html.extract_html` calls `main_text` only.
 
 How: page furniture is stripped from a copy of the tree (`_body_clean`: captions, bylines, share
 bars, related links, comments, hidden nodes...), readability-lxml picks the article container on
-what is left (`_body_readability`, with a promotion to the common ancestor of sectioned
-articles), and trafilatura on the raw page is the fallback when that pick is tiny. Measured on
-the Zyte article-extraction benchmark (bench/zyte.py) and Mozilla's readability test pages;
-see BENCHMARKS.md. Every rule is generic (tag names, class/id words, text shape): none names a
-site."""
+what is left (`_body_readability`, adjusted where its choices lose article text: sectioned
+articles, tables, wrapped picks, in-page links, lists of points), and trafilatura on the raw
+page is the fallback when that pick is tiny. Measured on the Zyte article-extraction benchmark
+(bench/zyte.py) and Mozilla's readability test pages; see BENCHMARKS.md. Every rule is
+generic (tag names, class/id words, text shape): none names a site."""
 
 from __future__ import annotations
 

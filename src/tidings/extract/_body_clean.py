@@ -2,9 +2,10 @@
 
 Generic rules only: elements that are never article text (scripts, forms' controls, figures and
 their captions, navigation, asides, hidden nodes), and elements whose class or id names a kind of
-furniture (share bars, captions, bylines, related links, newsletter boxes, advertising). A
-furniture-named element that holds most of the page's text is kept: a theme that calls
-its article wrapper "post-comments-area" must not lose the article."""
+furniture (share bars, captions, bylines, related links, newsletter boxes, advertising), also
+when run together with another word ("relatedposts", "sharedaddy"). A furniture-named element
+that holds most of the page's text is kept: a theme that calls its article wrapper
+"post-comments-area" must not lose the article."""
 
 from __future__ import annotations
 
@@ -111,6 +112,19 @@ _FURNITURE_TOKENS = frozenset(
         "print",
     ]
 )
+# Run-together names ("relatedposts", "sharedaddy", "commentlist") start with one of these.
+_FURNITURE_PREFIXES = (
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "comment",
+    "newsletter",
+    "subscribe",
+    "sponsor",
+    "advert",
+    "breadcrumb",
+)
 _TOKEN_SPLIT = re.compile(r"[\s_\-:/.]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
@@ -130,7 +144,11 @@ def _furniture_named(element: Any) -> bool:
     for name in names:
         tokens = _tokens(name)
         # Long slugs ("sharing-with-a-single-developer") are heading anchors, not furniture.
-        if len(tokens) <= _MAX_NAME_TOKENS and not tokens.isdisjoint(_FURNITURE_TOKENS):
+        if len(tokens) > _MAX_NAME_TOKENS:
+            continue
+        if not tokens.isdisjoint(_FURNITURE_TOKENS) or any(
+            token.startswith(_FURNITURE_PREFIXES) for token in tokens
+        ):
             return True
     return False
 
