@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import logging
 import sys
+import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tidings._cli_base import _open, _settings, app, err, friendly, out, readers_app
 from tidings.core import (
     ConflictError,
     IngestError,
@@ -30,52 +29,6 @@ from tidings.core import (
 )
 from tidings.extract import article_record, doc_id, extract_file
 from tidings.ingest import OpmlFeed, read_opml, write_opml
-
-app = typer.Typer(
-    help="Tidings: a self-hosted personalised news platform.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-readers_app = typer.Typer(help="Manage readers.", no_args_is_help=True)
-app.add_typer(readers_app, name="readers")
-
-out = Console(soft_wrap=True, markup=False, highlight=False)  # user data: never markup
-err = Console(stderr=True, soft_wrap=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(fn: F) -> F:
-    """Turn Tidings errors into one clear line on stderr and exit status 1 (no traceback)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except TidingsError as exc:
-            err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    return settings
-
-
-def _open() -> tuple[Settings, Any, Any]:
-    from tidings.pipeline import Pipeline
-    from tidings.store import Store
-
-    settings = _settings()
-    store = Store.open(settings.database_url)
-    return settings, store, Pipeline(store, settings)
 
 
 @app.command()
@@ -113,12 +66,25 @@ def serve(
     settings, store, pipeline = _open()
     if settings.load_demo and store.articles.count() == 0:
         with err.status("first start: loading demo content…") as status:
-            counts = load_demo(pipeline, progress=lambda m: status.update(m))
+            counts = load_demo(pipeline, progress=lambda m: status.update(m), enrich=False)
         err.print(f"demo content loaded: {counts['articles']} articles")
+    # Entities of articles still pending (the demo's, or those of an interrupted refresh) are
+    # found in the background: the feed is served meanwhile, ranked by what is known so far.
+    threading.Thread(target=_enrich_quietly, args=(pipeline,), daemon=True).start()
     application = create_app(settings, store=store, pipeline=pipeline)
     h, p = host or settings.host, port or settings.port
     err.print(f"Tidings on http://{h}:{p}/ ({store.backend})")
     uvicorn.run(application, host=h, port=p, log_level=settings.log_level.lower())
+
+
+def _enrich_quietly(pipeline: Any) -> None:
+    try:
+        done = pipeline.enrich_pending()
+    except Exception:  # never take the server down; the next refresh retries
+        logging.getLogger("tidings").exception("background enrichment failed")
+        return
+    if done:
+        logging.getLogger("tidings").info("found the entities of %d pending articles", done)
 
 
 @app.command("add-source")

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -557,3 +558,54 @@ def test_add_source_discover_then_refresh_shows_progress(cli: Cli, feed_server: 
     assert "failed 1 " + url in refreshed.err_line and "HTTP 500" in refreshed.err_line
     assert "refreshed 2 sources in" in refreshed.err
     assert refreshed.out.strip() == "2 sources: 1 ok, 1 failed; 55 items seen, 55 new"
+
+
+# -- serve ----------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_first_serve_puts_the_seed_first_and_then_matches_entity_follows(cli: Cli) -> None:
+    """The first start serves the demo feed, seed first (by its topic), and finds the entities
+    of the demo stories (in the background), after which entity follows match too."""
+    import httpx
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*_command(), "serve", "--port", str(port)],
+        env=cli.env(),
+        cwd=cli.cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        first = None
+        while first is None:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the server did not answer"
+            try:
+                first = httpx.get(base + "/api/v1/readers", timeout=2).json()
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        demo = next(r for r in first if r["name"] == "Demo reader")
+        feed = httpx.get(f"{base}/api/v1/readers/{demo['id']}/feed", timeout=10).json()
+        assert feed["items"][0]["article"]["title"] == SEED_TITLE
+        while True:  # SpaceX is followed as an entity: it matches once entities are found
+            feed = httpx.get(f"{base}/api/v1/readers/{demo['id']}/feed?limit=200", timeout=10)
+            reasons = [i["reason"] for i in feed.json()["items"]]
+            if any("SpaceX" in r for r in reasons):
+                break
+            assert time.monotonic() < deadline, reasons
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

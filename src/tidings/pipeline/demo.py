@@ -56,9 +56,12 @@ def wikinews_articles() -> Iterator[Article]:
 
 
 def load_demo(
-    pipeline: Pipeline, *, progress: Callable[[str], None] | None = None
+    pipeline: Pipeline, *, progress: Callable[[str], None] | None = None, enrich: bool = True
 ) -> dict[str, int]:
-    """Load demo content into an empty database (idempotent: a second call adds nothing)."""
+    """Load demo content into an empty database (idempotent: a second call adds nothing).
+
+    `enrich=False` leaves entity extraction pending, for a caller that runs
+    `pipeline.enrich_pending()` itself (the server does it in the background)."""
     store = pipeline.store
     say = progress or (lambda _msg: None)
     counts = {"articles": 0, "sources": 0}
@@ -89,8 +92,9 @@ def load_demo(
         counts["articles"] += summary.items_new
     else:
         log.info("seed page not found at %s; demo runs without it", seed)
-    say("finding people, organisations and places")
-    pipeline.enrich_pending()
+    if enrich:
+        say("finding people, organisations and places")
+        pipeline.enrich_pending()
     ensure_demo_reader(pipeline)
     return counts
 
