@@ -128,13 +128,12 @@ def strip_internal_subset(text: str) -> str:
     Entity declarations are where XML bombs (nested entities) and external entities
     (`SYSTEM "file:///etc/passwd"`) live; feeds and OPML never need them. References to the
     removed entities stay as literal text. Line breaks are kept so line numbers still match."""
-    end = _PROLOG_END.search(text)
-    limit = end.start() if end else len(text)
-    start = _DOCTYPE.search(text, 0, limit)
-    if start is None:
+    at = _doctype_in_prolog(text)
+    if at is None:
         return text
-    gt = text.find(">", start.end())
-    bracket = text.find("[", start.end())
+    after = at + len("<!DOCTYPE")
+    gt = text.find(">", after)
+    bracket = text.find("[", after)
     if bracket == -1 or (gt != -1 and gt < bracket):
         return text
     close = _SUBSET_END.search(text, bracket)
@@ -142,9 +141,29 @@ def strip_internal_subset(text: str) -> str:
         cut_from, cut_to, keep = bracket, close.end(), ">"
     else:  # unterminated: drop the whole DOCTYPE up to the root element
         root = _ROOT_START.search(text, bracket)
-        cut_from, cut_to, keep = start.start(), root.start() if root else len(text), ""
+        cut_from, cut_to, keep = at, root.start() if root else len(text), ""
     removed = text[cut_from:cut_to]
     return text[:cut_from] + keep + "\n" * removed.count("\n") + text[cut_to:]
+
+
+def _doctype_in_prolog(text: str) -> int | None:
+    """Where the DOCTYPE starts, looking past comments and processing instructions (which may
+    themselves contain `<rss>` or `<!DOCTYPE`), up to the root element; None without one."""
+    pos = 0
+    while (pos := text.find("<", pos)) != -1:
+        if text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+            pos = len(text) if end == -1 else end + 3
+        elif text.startswith("<?", pos):
+            end = text.find("?>", pos + 2)
+            pos = len(text) if end == -1 else end + 2
+        elif _DOCTYPE.match(text, pos):
+            return pos
+        elif _PROLOG_END.match(text, pos):
+            return None  # the root element: no DOCTYPE before it
+        else:
+            pos += 1
+    return None
 
 
 _SUBSET_END = re.compile(r"\]\s*>")

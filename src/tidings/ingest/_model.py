@@ -39,6 +39,7 @@ def web_url(base: str, value: object) -> str | None:
     try:
         resolved = urljoin(base, value)
         parts = urlsplit(resolved)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -32,9 +32,12 @@ from tidings.ingest._model import FeedEntry, ParsedFeed, web_url
 
 __all__ = ["FeedEntry", "ParsedFeed", "parse_feed", "sniff_kind"]
 
+# Atomic group + possessive repetition: each comment, DOCTYPE or stylesheet is matched one way
+# only, so a run of comments cannot make the match backtrack exponentially.
 _XML_HEAD = re.compile(
-    rb"^\s*(?:\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*"
-    rb"|<\?xml-stylesheet[^>]*>\s*)*<(rss|feed|rdf:RDF|RDF)\b",
+    rb"^\s*+(?:\xef\xbb\xbf)?\s*+(<\?xml[^>]*+>\s*+)?+"
+    rb"(?>(?>(?><!--.*?-->)|(?><!DOCTYPE[^>\[]*+(?>\[.*?\])?\s*>)|(?><\?xml-stylesheet[^>]*+>))\s*+)*+"
+    rb"<(rss|feed|rdf:RDF|RDF)\b",
     re.S,
 )
 _HTML_HEAD = re.compile(rb"<(!doctype\s+html|html|head|body)\b", re.I)

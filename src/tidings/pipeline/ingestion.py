@@ -49,7 +49,7 @@ from tidings.ingest.polling import (
     retry_after_s,
     success_delay_s,
 )
-from tidings.pipeline.prepare import Prepared, PreparePool, prepare
+from tidings.pipeline.prepare import Prepared, PreparePool, clean_text, prepare
 from tidings.pipeline.saving import ArticleSaver
 from tidings.store import FetchRecord, Store
 
@@ -147,7 +147,7 @@ class Pipeline:
         kind = sniff_kind(result.content, url, result.content_type)
         if kind is SourceKind.FEED:
             parsed = parse_feed(result.content, result.url, result.content_type)
-            title = title or parsed.title
+            title = title or (clean_text(parsed.title) if parsed.title else None)
         return self.store.sources.add(
             url, kind, title=title, folder=folder, poll_interval_s=self.settings.poll_interval_s
         )
@@ -269,7 +269,11 @@ class Pipeline:
             if isinstance(exc, FetchStatusError):
                 status = exc.http_status
             result.status = status
-            self._after_failure(source, attempt, result, exc, size)
+            result.error = clean_text(result.error)
+            try:
+                self._after_failure(source, attempt, result, exc, size)
+            except Exception:  # recording must never stop the batch either
+                log.exception("could not record the failure of source %s", source.id)
         return result
 
     def _log_record(

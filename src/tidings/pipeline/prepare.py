@@ -13,8 +13,9 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,10 @@ class Prepared:
     error: str | None = None  # a clear message (a TidingsError's), never a traceback
 
 
+MAX_ITEM_HTML = 512 * 1024  # characters of one item's HTML body kept as markup
+MAX_ITEM_TAGS = 20_000  # tags in one item's HTML body kept as markup
+
+
 def content_hash(article: Article) -> str:
     """Same title and same text, whitespace and case aside."""
     basis = normalise_key(article.title) + "\n" + " ".join(article.body_text.split()).casefold()
@@ -59,6 +64,14 @@ def content_hash(article: Article) -> str:
 def prepare_item(article: Article, body_html: str | None) -> PreparedItem:
     """Sanitise, hash and sign one article (`body_html`: the feed's HTML body, if any)."""
     article = without_nul(article)
+    if body_html is not None:
+        body_html = clean_text(body_html)
+    if body_html is not None and (
+        len(body_html) > MAX_ITEM_HTML or body_html.count("<") > MAX_ITEM_TAGS
+    ):
+        # far beyond any article's markup (the sanitiser's time grows with the square of the
+        # nesting depth): keep the text, rebuilt as plain paragraphs
+        body_html = None
     body = sanitize_html(body_html or paragraphs_to_html(article.body_paragraphs))
     sig = signature(article.body_text)
     return PreparedItem(
@@ -77,9 +90,15 @@ def prepare(
     try:
         if kind is SourceKind.FEED:
             parsed = parse_feed(content, url, content_type)
-            items = tuple(prepare_item(*entry_article(e, parsed.title)) for e in parsed.entries)
+            items = tuple(
+                item
+                for e in parsed.entries
+                if (item := _prepare_entry(e, parsed.title, url)) is not None
+            )
             published = tuple(e.published for e in parsed.entries if e.published is not None)
-            return Prepared(items, parsed.title, parsed.site_url, published)
+            title = clean_text(parsed.title) if parsed.title else None
+            site = clean_text(parsed.site_url) if parsed.site_url else None
+            return Prepared(items, title, site, published)
         # page and text-dump extraction load their (heavier) modules only when needed
         from tidings.extract import decode_text, extract_html, extract_text_dump
 
@@ -92,7 +111,17 @@ def prepare(
             article = replace(article, guid=url)
         return Prepared((prepare_item(article, None),))
     except TidingsError as exc:
-        return Prepared(error=exc.message)
+        return Prepared(error=clean_text(exc.message))
+
+
+def _prepare_entry(entry: FeedEntry, publisher: str | None, url: str) -> PreparedItem | None:
+    """One feed item; an item that cannot be prepared is logged and left out, so it never
+    costs the other items of its feed."""
+    try:
+        return prepare_item(*entry_article(entry, publisher))
+    except Exception:
+        log.exception("left out an item of %s that could not be prepared", url)
+        return None
 
 
 def entry_article(entry: FeedEntry, publisher: str | None) -> tuple[Article, str | None]:
@@ -124,17 +153,37 @@ def entry_article(entry: FeedEntry, publisher: str | None) -> tuple[Article, str
     return article, content or None
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it), lone surrogates
+
+
+def clean_text(value: str) -> str:
+    """`value` without NUL characters and with lone surrogates (which cannot be encoded, and
+    which JSON can smuggle in as `\\ud800`) replaced by U+FFFD."""
+    if not _UNSTORABLE.search(value):
+        return value
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_cleaned(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: new
+            for f in fields(value)
+            if (new := _cleaned(old := getattr(value, f.name))) is not old
+        }
+        return replace(value, **changes) if changes else value
+    return value
+
+
 def without_nul(art: Article) -> Article:
-    """PostgreSQL text cannot hold NUL characters; they carry no meaning in news text."""
-    if "\x00" not in art.title + art.body_text + "".join(art.standfirst) + (art.byline or ""):
-        return art
-    return replace(
-        art,
-        title=art.title.replace("\x00", ""),
-        body_paragraphs=tuple(p.replace("\x00", "") for p in art.body_paragraphs),
-        standfirst=tuple(p.replace("\x00", "") for p in art.standfirst),
-        byline=art.byline.replace("\x00", "") if art.byline else None,
-    )
+    """The article with every text field storable: PostgreSQL text cannot hold NUL, UTF-8
+    cannot hold lone surrogates; neither carries meaning in news text."""
+    cleaned: Article = _cleaned(art)
+    return cleaned
 
 
 def _init_worker(perms: tuple[Any, Any]) -> None:
