@@ -20,6 +20,7 @@ COMMANDS = [
     ["demo"],
     ["add-source"],
     ["discover"],
+    ["entities"],
     ["refresh"],
     ["sources"],
     ["import-opml"],

@@ -466,6 +466,39 @@ def _safe_url(url: str) -> str:
         return "(unparseable URL)"
 
 
+@app.command()
+@friendly
+def entities(
+    path: Annotated[str, typer.Argument(help="A plain-text file, or - for standard input")],
+) -> None:
+    """Find the entities in plain text: one JSON object per line of input, with character
+    offsets into that line, the label (PERSON, ORG, PLACE, MISC) and the canonical name."""
+    from tidings.enrich.entities import EntityExtractor
+    from tidings.enrich.spans import entity_spans
+
+    if path == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"cannot read {path} as UTF-8 text: {exc}") from None
+    for spans in entity_spans(EntityExtractor().nlp, lines):
+        record = {
+            "entities": [
+                {
+                    "text": s.text,
+                    "label": s.label.value,
+                    "start": s.start,
+                    "end": s.end,
+                    "canonical": s.canonical,
+                }
+                for s in spans
+            ]
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     app()
 

@@ -609,3 +609,34 @@ def test_first_serve_puts_the_seed_first_and_then_matches_entity_follows(cli: Cl
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_entities_prints_one_json_object_per_input_line(cli: Cli) -> None:
+    lines = "Wang Yi met Sergey Lavrov in Guilin. Wang spoke first.\n\nThe U.S. said nothing.\n"
+    proc = subprocess.run(
+        [*_command(), "entities", "-"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=cli.env(),
+        cwd=cli.cwd,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(records) == 3 and records[1] == {"entities": []}
+    first = records[0]["entities"]
+    source_line = lines.splitlines()[0]
+    for ent in first:
+        assert source_line[ent["start"] : ent["end"]] == ent["text"]
+        assert ent["label"] in ("PERSON", "ORG", "PLACE", "MISC")
+    assert {"text": "Wang", "label": "PERSON", "canonical": "Wang Yi"}.items() <= next(
+        e for e in first if e["text"] == "Wang"
+    ).items()
+    assert [e["text"] for e in records[2]["entities"]] == ["U.S."]
+
+
+def test_entities_of_a_missing_file_fails_cleanly(cli: Cli) -> None:
+    _fails_cleanly(cli("entities", "no-such-file.txt"), "cannot read no-such-file.txt")

@@ -31,6 +31,13 @@ _TITLES = re.compile(
     re.I,
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# A name ending in an abbreviation keeps its full stop: initialisms ("U.S.", "N.J.") and the
+# usual company suffixes and US state abbreviations ("Corp.", "Fla.").
+_ABBREVIATION_END = re.compile(
+    r"(?:^|\s)(?:(?:[A-Za-z]\.){2,}|(?:Corp|Inc|Co|Ltd|Bros|Jr|Sr|St|Ala|Ariz|Ark|Calif|Colo|"
+    r"Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Md|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|"
+    r"Penn|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.)$"
+)
 _EDGE = " \t\n\"'“”‘’.,;:!?()[]{}-–—"
 _MAX_CHARS = 6000  # salience depends on the opening; very long texts are cut for speed
 
@@ -52,9 +59,11 @@ def clean_name(text: str) -> str:
     text = re.sub(r"^[“”\"'‘’]+|[“”\"'‘’]+$", "", text)
     # A quote glued to the name ("been“inevitable”") belongs to the text, not the name.
     text = re.split(r"[“”\"]", text)[0]
+    abbreviated = _ABBREVIATION_END.search(_POSSESSIVE.sub("", text.rstrip())) is not None
     text = _POSSESSIVE.sub("", text.strip(_EDGE))
-    text = _TITLES.sub("", text)
-    return text.strip(_EDGE)
+    text = _TITLES.sub("", text).strip(_EDGE)
+    # "U.S.", "N.J.", "Fla.", "Corp.": the final full stop belongs to the name
+    return text + "." if abbreviated and text and not text.endswith(".") else text
 
 
 class EntityExtractor:

@@ -1,0 +1,55 @@
+"""Entity spans in plain text: offsets into the input, the news fixes on top of the model, and
+canonical names within the text."""
+
+from __future__ import annotations
+
+from tidings.core import EntityLabel
+from tidings.enrich.entities import EntityExtractor, clean_name
+from tidings.enrich.spans import entity_spans
+
+TEXT = (
+    "Chinese Foreign Minister Wang Yi's talks with Sergey Lavrov in Guilin ran for 3 hours "
+    "on Monday. Wang said ETIM, the East Turkestan Islamic Movement, was a threat, and "
+    "the U.S. agreed."
+)
+
+
+def test_spans_point_into_the_text_with_titles_and_possessives_trimmed(
+    entity_extractor: EntityExtractor,
+) -> None:
+    spans = next(entity_spans(entity_extractor.nlp, [TEXT]))
+    assert all(TEXT[s.start : s.end] == s.text for s in spans)
+    by_text = {s.text: s for s in spans}
+    assert by_text["Wang Yi"].label is EntityLabel.PERSON  # not "Foreign Minister Wang Yi's"
+    assert by_text["Sergey Lavrov"].label is EntityLabel.PERSON
+    assert by_text["Guilin"].label is EntityLabel.PLACE
+    assert by_text["U.S."].label is EntityLabel.PLACE  # the full stop is part of the name
+    assert not any(ch.isdigit() for s in spans for ch in s.text)  # no "3 hours", no dates
+    assert "Monday" not in by_text
+
+
+def test_short_forms_take_the_full_name_given_in_the_same_text(
+    entity_extractor: EntityExtractor,
+) -> None:
+    spans = next(entity_spans(entity_extractor.nlp, [TEXT]))
+    wang = [s for s in spans if s.text == "Wang"]
+    assert wang and all(s.canonical == "Wang Yi" and s.label is EntityLabel.PERSON for s in wang)
+    etim = [s for s in spans if s.text == "ETIM"]
+    assert etim and etim[0].canonical == "East Turkestan Islamic Movement"
+
+
+def test_one_list_per_text_in_order_including_empty_ones(
+    entity_extractor: EntityExtractor,
+) -> None:
+    out = list(entity_spans(entity_extractor.nlp, ["", "Angela Merkel visited Paris.", ""]))
+    assert len(out) == 3 and out[0] == [] and out[2] == []
+    assert {s.text for s in out[1]} >= {"Angela Merkel", "Paris"}
+
+
+def test_clean_name_keeps_the_full_stop_of_abbreviations_only() -> None:
+    assert clean_name("the U.S.") == "U.S."
+    assert clean_name("Acme Corp.") == "Acme Corp."
+    assert clean_name("Fla.") == "Fla."
+    assert clean_name("China.") == "China"
+    assert clean_name("Wang Yi.") == "Wang Yi"
+    assert clean_name("Foreign Minister Wang Yi's") == "Wang Yi"
