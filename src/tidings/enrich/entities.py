@@ -40,6 +40,7 @@ _ABBREVIATION_END = re.compile(
 )
 _EDGE = " \t\n\"'“”‘’.,;:!?()[]{}-–—"
 _MAX_CHARS = 6000  # salience depends on the opening; very long texts are cut for speed
+_MAX_EXTRA_CHARS = 1500  # of photo captions and related headlines
 
 
 @dataclass
@@ -64,6 +65,16 @@ def clean_name(text: str) -> str:
     text = _TITLES.sub("", text).strip(_EDGE)
     # "U.S.", "N.J.", "Fla.", "Corp.": the final full stop belongs to the name
     return text + "." if abbreviated and text and not text.endswith(".") else text
+
+
+# Common nouns the model tags as organisations when they stand in a title or a longer name
+# ("Secretary of State Antony Blinken" gives ORG "State").
+_GENERIC = frozenset({"state", "government", "ministry", "department", "cabinet", "administration"})
+
+
+def is_generic(name: str) -> bool:
+    """A lone common noun, not a name."""
+    return name.casefold() in _GENERIC
 
 
 class EntityExtractor:
@@ -101,7 +112,15 @@ class EntityExtractor:
             title = a.title.strip()
             standfirst = " ".join(a.standfirst)
             parts = [title, standfirst, a.body_text] if standfirst else [title, a.body_text]
-            text = "\n\n".join(p for p in parts if p)[:_MAX_CHARS]
+            text = "\n\n".join(p for p in parts if p)
+            # Photo captions and related headlines name people and places too ("the Chinese
+            # city of Guilin" is only in the seed page's caption); they go last, where the
+            # position part of salience counts least, and are never cut off by the length cap.
+            extra = "\n\n".join(
+                [i.caption for i in a.images if i.caption] + [r.title for r in a.related]
+            )[:_MAX_EXTRA_CHARS]
+            room = _MAX_CHARS - (len(extra) + 2 if extra else 0)
+            text = text[:room] + ("\n\n" + extra if extra else "")
             texts.append(text)
             spans.append((len(title), len(title) + 2 + len(standfirst) if standfirst else 0))
         out: list[list[EntityMention]] = [[] for _ in articles]
@@ -132,7 +151,7 @@ def merge_mentions(
     cleaned: list[tuple[str, EntityLabel, int]] = []
     for text, label, offset in raw:
         name = clean_name(text)
-        if len(name) < 2 or not any(ch.isalpha() for ch in name):
+        if len(name) < 2 or not any(ch.isalpha() for ch in name) or is_generic(name):
             continue
         if name.lower().startswith("the ") and label is not EntityLabel.PERSON:
             name = name[4:]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidings.core import EntityLabel
-from tidings.enrich.entities import clean_name
+from tidings.enrich.entities import clean_name, is_generic
 
 __all__ = ["SPACY_LABELS", "EntitySpan", "entity_spans"]
 
@@ -62,7 +62,7 @@ def _spans(text: str, doc: Any) -> list[EntitySpan]:
         name = clean_name(ent.text)
         if name.lower().startswith("the ") and label is not EntityLabel.PERSON:
             name = name[4:]
-        if len(name) < 2 or not any(ch.isalpha() for ch in name):
+        if len(name) < 2 or not any(ch.isalpha() for ch in name) or is_generic(name):
             continue
         at = text.find(name, ent.start_char, ent.end_char)
         if at < 0:  # cleaning changed inner spacing: keep the model's span
