@@ -17,18 +17,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tidings._cli_base import _open, _settings, app, err, friendly, out, readers_app
+from tidings._cli_sources import _health, _import_one
 from tidings.core import (
-    ConflictError,
     IngestError,
     InvalidInputError,
     Settings,
-    Source,
     SourceKind,
     TidingsError,
     parse_follow_kind,
 )
 from tidings.extract import article_record, doc_id, extract_file
-from tidings.ingest import OpmlFeed, read_opml, write_opml
+from tidings.ingest import OpmlFeed, write_opml
 
 
 @app.command()
@@ -276,14 +275,6 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="JSON output")]
     out.print(table)
 
 
-def _health(s: Source) -> str:
-    if s.dead:
-        return "dead"
-    if not s.active:
-        return "paused"
-    return "ok" if s.error_count == 0 else f"{s.error_count} errors"
-
-
 @app.command("import-opml")
 @friendly
 def import_opml(
@@ -304,37 +295,6 @@ def import_opml(
             err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
     if failed:
         raise typer.Exit(1)
-
-
-def _import_one(store: Any, path: Path) -> None:
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    result = read_opml(content, str(path))
-    for problem in result.problems:
-        err.print(f"[yellow]{escape(f'{path}:{problem.line}')}:[/yellow] {escape(problem.message)}")
-    added = present = 0
-    for feed in result.feeds:
-        try:
-            store.sources.add(
-                feed.url,
-                SourceKind.FEED,
-                title=feed.title,
-                site_url=feed.site_url,
-                folder=feed.folder,
-            )
-            added += 1
-        except ConflictError:
-            present += 1
-    folders = len(result.folders)
-    skipped = result.outlines - len(result.feeds)
-    out.print(
-        f"{len(result.feeds)} feeds in {path.name}"
-        + (f" ({folders} folder{'s' if folders != 1 else ''})" if folders else "")
-        + f": {added} added, {present} already present"
-        + (f", {skipped} outlines skipped" if skipped else "")
-    )
 
 
 @app.command("export-opml")

@@ -1,12 +1,12 @@
 """Orchestration: wires ingest → extract → enrich → store, demo content, reader feeds.
 
-Names are imported on first use (PEP 562), so a worker process that needs one stage
-does not pay for importing all of them."""
+Names are imported on first use (`tidings.core.lazy`)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tidings.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from tidings.pipeline.demo import (
@@ -41,14 +41,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "DEMO_READER",
