@@ -102,6 +102,30 @@ class EntityMention:
     count: int = 1
     salience: float = 0.0
     first_offset: int = 0
+    aliases: tuple[str, ...] = ()  # other forms in the article ("Wang", "Foreign Minister Wang")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation in an article and who said it."""
+
+    text: str  # the words inside the quotation marks
+    speaker: str | None  # canonical name ("Wang Yi"), or the attribution as written, or None
+    paragraph: int = 0  # index into the article's body paragraphs
+    start: int = 0  # character offsets of `text` within that paragraph
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    """A topic an article is about. `kind` says where it came from: "tag" (the source's own
+    category), "taxonomy" (the classifier's top-level news topic) or "place" (a country or
+    region named prominently)."""
+
+    key: str  # normalised key: "afghanistan", "conflict", "china"
+    label: str  # display form: "Afghanistan", "Conflict", "China"
+    kind: str
+    score: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +196,9 @@ class StoredArticle:
     fetched_at: datetime
     entities: tuple[EntityMention, ...] = field(default=())
     duplicate_of: int | None = None  # id of the canonical article this one near-duplicates
+    topics: tuple[TopicScore, ...] = ()  # source tags, taxonomy topics and places, best first
+    summary: str | None = None
+    story_id: int | None = None  # the story (coverage of one event) it belongs to
 
 
 _ENTITY_KIND_ALIASES = {"person", "people", "organisation", "organization", "org", "place"}

@@ -9,7 +9,9 @@ from tidings.store.engine import make_engine, migrate
 from tidings.store.events import EventRepository
 from tidings.store.readers import ReaderRepository
 from tidings.store.sources import FetchRecord, SourceRepository
+from tidings.store.stories import StoryRepository
 from tidings.store.tables import metadata
+from tidings.store.understanding import UnderstandingRepository
 
 
 class Store:
@@ -21,6 +23,8 @@ class Store:
         self.articles = ArticleRepository(engine)
         self.readers = ReaderRepository(engine)
         self.events = EventRepository(engine)
+        self.understanding = UnderstandingRepository(engine)
+        self.stories = StoryRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
@@ -44,6 +48,8 @@ __all__ = [
     "ReaderRepository",
     "SourceRepository",
     "Store",
+    "StoryRepository",
+    "UnderstandingRepository",
     "make_engine",
     "metadata",
     "migrate",

@@ -16,6 +16,7 @@ from tidings.core import (
     Image,
     RelatedLink,
     StoredArticle,
+    TopicScore,
     Video,
 )
 from tidings.core.text import as_utc, normalise_key, utcnow
@@ -36,6 +37,11 @@ _EXISTING = (
     )
     .limit(1)
 )
+# article_topics.origin ↔ TopicScore.kind: source tags were stored as "source" before 0004.
+ORIGIN_OF_KIND = {"tag": "source", "taxonomy": "taxonomy", "place": "place"}
+_KIND_OF_ORIGIN = {v: k for k, v in ORIGIN_OF_KIND.items()}
+_KIND_ORDER = {"tag": 0, "place": 1, "taxonomy": 2}
+
 _KEYS = {
     t.name: sa.select(t.c.key, t.c.id).where(t.c.key.in_(sa.bindparam("keys", expanding=True)))
     for t in (topics, entities)
@@ -159,8 +165,40 @@ def entities_for(
     return {k: tuple(v) for k, v in out.items()}
 
 
+def topics_for(
+    conn: sa.Connection, article_ids: Sequence[int]
+) -> dict[int, tuple[TopicScore, ...]]:
+    """Each article's topics of every kind: source tags first, then places, then taxonomy,
+    by weight within a kind."""
+    out: dict[int, list[TopicScore]] = defaultdict(list)
+    ids = list(article_ids)
+    for i in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(
+                article_topics.c.article_id,
+                article_topics.c.origin,
+                article_topics.c.weight,
+                topics.c.key,
+                topics.c.label,
+            )
+            .join(topics, topics.c.id == article_topics.c.topic_id)
+            .where(article_topics.c.article_id.in_(ids[i : i + 500]))
+        ).all()
+        for r in rows:
+            kind = _KIND_OF_ORIGIN.get(r.origin, r.origin)
+            out[r.article_id].append(TopicScore(r.key, r.label, kind, float(r.weight)))
+    return {
+        aid: tuple(sorted(ts, key=lambda t: (_KIND_ORDER.get(t.kind, 9), -t.score, t.key)))
+        for aid, ts in out.items()
+    }
+
+
 def to_stored(
-    row: sa.Row[Any], found: tuple[EntityMention, ...], *, with_body: bool
+    row: sa.Row[Any],
+    found: tuple[EntityMention, ...],
+    *,
+    with_body: bool,
+    topics_found: tuple[TopicScore, ...] = (),
 ) -> StoredArticle:
     m = row._mapping
     body = tuple(p for p in m["body_text"].split("\n\n") if p) if with_body else ()
@@ -197,4 +235,7 @@ def to_stored(
         fetched_at=as_utc(m["fetched_at"]) or utcnow(),
         entities=found,
         duplicate_of=m["duplicate_of"],
+        topics=topics_found,
+        summary=m.get("summary"),
+        story_id=m.get("story_id"),
     )

@@ -22,6 +22,7 @@ from tidings.store._article_rows import (
     link_entities,
     link_topics,
     to_stored,
+    topics_for,
 )
 from tidings.store.tables import (
     article_entities,
@@ -32,7 +33,9 @@ from tidings.store.tables import (
     topics,
 )
 
-_LIGHT_COLUMNS = [c for c in articles.c if c.name not in ("body_text", "body_html", "minhash")]
+_LIGHT_COLUMNS = [
+    c for c in articles.c if c.name not in ("body_text", "body_html", "minhash", "embedding")
+]
 _INSERT = articles.insert()  # one compiled statement for every article
 _STORED_KEYS = sa.select(
     articles.c.canonical_url, articles.c.source_id, articles.c.guid, articles.c.content_hash
@@ -342,8 +345,11 @@ class ArticleRepository:
                 .order_by(articles.c.id)
             ).all()
             ents = entities_for(conn, [r.id for r in rows])
+            tops = topics_for(conn, [r.id for r in rows])
         for r in rows:
-            out[r.duplicate_of].append(to_stored(r, ents.get(r.id, ()), with_body=False))
+            out[r.duplicate_of].append(
+                to_stored(r, ents.get(r.id, ()), with_body=False, topics_found=tops.get(r.id, ()))
+            )
         return dict(out)
 
     # -- reading ---------------------------------------------------------------------------
@@ -354,7 +360,10 @@ class ArticleRepository:
             if row is None:
                 raise NotFoundError(f"no article with id {article_id}")
             ents = entities_for(conn, [article_id])
-        return to_stored(row, ents.get(article_id, ()), with_body=True)
+            tops = topics_for(conn, [article_id])
+        return to_stored(
+            row, ents.get(article_id, ()), with_body=True, topics_found=tops.get(article_id, ())
+        )
 
     def count(self) -> int:
         with self._engine.connect() as conn:
@@ -368,7 +377,11 @@ class ArticleRepository:
                 sa.select(*_LIGHT_COLUMNS).order_by(when.desc(), articles.c.id.desc()).limit(limit)
             ).all()
             ents = entities_for(conn, [r.id for r in rows])
-        return [to_stored(r, ents.get(r.id, ()), with_body=False) for r in rows]
+            tops = topics_for(conn, [r.id for r in rows])
+        return [
+            to_stored(r, ents.get(r.id, ()), with_body=False, topics_found=tops.get(r.id, ()))
+            for r in rows
+        ]
 
     def matching(
         self, *, topic_keys: Iterable[str], entity_keys: Iterable[str], limit: int = 500
@@ -380,7 +393,7 @@ class ArticleRepository:
         ids_q = sa.union(
             sa.select(article_topics.c.article_id.label("aid"))
             .join(topics, topics.c.id == article_topics.c.topic_id)
-            .where(topics.c.key.in_(tkeys or [""])),
+            .where(topics.c.key.in_((tkeys + ekeys) or [""])),
             sa.select(article_entities.c.article_id.label("aid"))
             .join(entities, entities.c.id == article_entities.c.entity_id)
             .where(entities.c.key.in_((ekeys + tkeys) or [""])),
@@ -394,7 +407,11 @@ class ArticleRepository:
                 .limit(limit)
             ).all()
             ents = entities_for(conn, [r.id for r in rows])
-        return [to_stored(r, ents.get(r.id, ()), with_body=False) for r in rows]
+            tops = topics_for(conn, [r.id for r in rows])
+        return [
+            to_stored(r, ents.get(r.id, ()), with_body=False, topics_found=tops.get(r.id, ()))
+            for r in rows
+        ]
 
     def by_ids(self, ids: Sequence[int]) -> list[StoredArticle]:
         if not ids:
@@ -402,8 +419,19 @@ class ArticleRepository:
         with self._engine.connect() as conn:
             rows = conn.execute(sa.select(*_LIGHT_COLUMNS).where(articles.c.id.in_(ids))).all()
             ents = entities_for(conn, list(ids))
-        by_id = {r.id: to_stored(r, ents.get(r.id, ()), with_body=False) for r in rows}
+            tops = topics_for(conn, list(ids))
+        by_id = {
+            r.id: to_stored(r, ents.get(r.id, ()), with_body=False, topics_found=tops.get(r.id, ()))
+            for r in rows
+        }
         return [by_id[i] for i in ids if i in by_id]
+
+    def existing_ids(self, ids: Sequence[int]) -> list[int]:
+        with self._engine.connect() as conn:
+            return [
+                r[0]
+                for r in conn.execute(sa.select(articles.c.id).where(articles.c.id.in_(list(ids))))
+            ]
 
     def all_ids(self) -> list[int]:
         with self._engine.connect() as conn:

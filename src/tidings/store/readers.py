@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from tidings.core import ConflictError, Follow, FollowKind, InvalidInputError, NotFoundError, Reader
 from tidings.core.text import as_utc, normalise_key, utcnow
-from tidings.store.tables import follows, readers
+from tidings.store.tables import entities, follows, readers
+from tidings.store.understanding import entity_by_key_or_alias
 
 
 def _reader(row: sa.Row[Any]) -> Reader:
@@ -72,6 +73,16 @@ class ReaderRepository:
             raise InvalidInputError("a source follow takes the source's numeric id")
         self.get(reader_id)
         with self._engine.begin() as conn:
+            if kind is FollowKind.ENTITY:
+                # Another name of a known entity follows that entity ("Lavrov" → "Sergey
+                # Lavrov", "ETIM" → "East Turkestan Islamic Movement").
+                entity_id = entity_by_key_or_alias(conn, key)
+                if entity_id is not None:
+                    row = conn.execute(
+                        sa.select(entities.c.key, entities.c.name).where(entities.c.id == entity_id)
+                    ).one()
+                    if row.key != key:
+                        key, label = row.key, row.name
             existing = conn.execute(
                 sa.select(follows.c.id).where(
                     follows.c.reader_id == reader_id,

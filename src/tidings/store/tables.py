@@ -88,12 +88,33 @@ articles = sa.Table(
     sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
     sa.Column("minhash", sa.LargeBinary),  # MinHash signature of the body (near duplicates)
     sa.Column("enriched_at", TS),  # NULL until entities etc. have been extracted
+    # 0004: understanding (summary, embedding, story)
+    sa.Column("summary", sa.Text),
+    sa.Column("embedding", sa.LargeBinary),  # float16, L2-normalised (enrich.embeddings)
+    sa.Column("embedding_key", sa.String(64)),  # hash of the embedded text: the cache key
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
     # 0003: unique, so a repeated feed item is refused by the database itself
     sa.Index("ix_articles_source_guid", "source_id", "guid", unique=True),
     sa.Index("ix_articles_duplicate_of", "duplicate_of"),
     sa.Index("ix_articles_enriched_at", "enriched_at"),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_fetched_at", "fetched_at"),
+    sa.Index("ix_articles_embedding_key", "embedding_key"),
+    sa.Index("ix_articles_story_id", "story_id"),
+)
+
+# 0004: a story is the coverage of one event across sources (enrich.stories). The lead
+# article is kept by the application (no foreign key: articles already point here).
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("lead_article_id", sa.Integer),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("first_at", TS, nullable=False),
+    sa.Column("last_at", TS, nullable=False),
+    sa.Index("ix_stories_last_at", "last_at"),
 )
 
 topics = sa.Table(
@@ -149,6 +170,44 @@ article_entities = sa.Table(
     sa.Column("salience", sa.Float, nullable=False),
     sa.Column("first_offset", sa.Integer, nullable=False),
     sa.Index("ix_article_entities_entity", "entity_id"),
+)
+
+# 0004: other names of an entity seen across articles ("Lavrov" for "Sergey Lavrov", "ETIM"
+# for "East Turkestan Islamic Movement"), so that follows and entity pages gather every mention.
+entity_aliases = sa.Table(
+    "entity_aliases",
+    metadata,
+    sa.Column("alias_key", sa.String(256), primary_key=True),
+    sa.Column(
+        "entity_id",
+        sa.Integer,
+        sa.ForeignKey("entities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("alias", sa.String(256), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+    sa.Index("ix_entity_aliases_entity", "entity_id"),
+)
+
+# 0004: direct quotations and their speakers (enrich.quotes)
+quotes = sa.Table(
+    "quotes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("speaker", sa.String(512)),
+    sa.Column("speaker_key", sa.String(256)),
+    sa.Column("entity_id", sa.Integer, sa.ForeignKey("entities.id", ondelete="SET NULL")),
+    sa.Column("paragraph", sa.Integer, nullable=False),
+    sa.Column("start_offset", sa.Integer, nullable=False),
+    sa.Column("end_offset", sa.Integer, nullable=False),
+    sa.Index("ix_quotes_article", "article_id"),
+    sa.Index("ix_quotes_speaker_key", "speaker_key"),
+    sa.Index("ix_quotes_entity", "entity_id"),
 )
 
 readers = sa.Table(
