@@ -190,7 +190,7 @@ def merge_mentions(
         elif offset < standfirst_end:
             item.in_standfirst = True
     result = []
-    for item in acc.values():
+    for key, item in acc.items():
         position = 1.0 - min(item.first / max(text_len, 1), 1.0)
         salience = (
             0.35 * item.in_title
@@ -205,6 +205,7 @@ def merge_mentions(
                 count=item.count,
                 salience=round(salience, 4),
                 first_offset=item.first,
+                aliases=tuple(sorted(a for a in item.aliases if a.casefold() != key)),
             )
         )
     result.sort(key=lambda m: (-m.salience, m.first_offset))
