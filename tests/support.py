@@ -29,6 +29,32 @@ SEED_STANDFIRST = [
     "Western efforts to divide ‘trustworthy, reliable and invincible’ partners will not "
     "succeed, Chinese foreign minister says of Russia ties",
 ]
+# What issue 4's acceptance list says the seed article's enrichment names.
+SEED_PEOPLE = {
+    "Wang Yi",
+    "Sergey Lavrov",
+    "Antony Blinken",
+    "Abdul Ghani Baradar",
+    "Fu Xiaoqiang",
+    "Yoshihide Suga",
+}
+SEED_ORGS = {
+    "Taliban",
+    "East Turkestan Islamic Movement",
+    "China Institutes of Contemporary International Relations",
+    "Ministry of State Security",
+}
+SEED_PLACES = {
+    "China",
+    "Russia",
+    "Afghanistan",
+    "Kabul",
+    "Xinjiang",
+    "Guilin",
+    "Tianjin",
+    "Taiwan",
+}
+
 PG_URL = os.environ.get(
     "TIDINGS_TEST_POSTGRES_URL",
     "postgresql+psycopg://tidings:tidings@127.0.0.1:5432/tidings_test",

@@ -58,38 +58,17 @@ def test_clean_name_keeps_the_full_stop_of_abbreviations_only() -> None:
 def test_the_seed_article_names_every_person_organisation_and_place_it_should(
     entity_extractor: EntityExtractor,
 ) -> None:
-    from support import SEED, require
+    from support import SEED, SEED_ORGS, SEED_PEOPLE, SEED_PLACES, require
     from tidings.extract import decode_text, extract_text_dump
 
     require(SEED.is_file(), f"seed page missing at {SEED}")
     article = extract_text_dump(decode_text(SEED.read_bytes()), None)
     found = entity_extractor.extract(article)
     names = {label: {m.name for m in found if m.label is label} for label in EntityLabel}
-    assert names[EntityLabel.PERSON] >= {
-        "Wang Yi",
-        "Sergey Lavrov",
-        "Antony Blinken",
-        "Abdul Ghani Baradar",
-        "Fu Xiaoqiang",
-        "Yoshihide Suga",
-    }
-    assert names[EntityLabel.ORG] >= {
-        "Taliban",
-        "East Turkestan Islamic Movement",
-        "China Institutes of Contemporary International Relations",
-        "Ministry of State Security",
-    }
+    assert names[EntityLabel.PERSON] >= SEED_PEOPLE
+    assert names[EntityLabel.ORG] >= SEED_ORGS
     # Guilin is named only in the photo caption, Taiwan only in a related headline
-    assert names[EntityLabel.PLACE] >= {
-        "China",
-        "Russia",
-        "Afghanistan",
-        "Kabul",
-        "Xinjiang",
-        "Guilin",
-        "Tianjin",
-        "Taiwan",
-    }
+    assert names[EntityLabel.PLACE] >= SEED_PLACES
     assert "State" not in names[EntityLabel.ORG]  # from "Secretary of State Antony Blinken"
     by_name = {m.name: m for m in found}
     assert by_name["Wang Yi"].salience > by_name["Yoshihide Suga"].salience

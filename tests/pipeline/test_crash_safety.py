@@ -58,9 +58,10 @@ def _check_whole(engine: sa.Engine) -> None:
         rows = conn.execute(sa.select(articles.c.id, articles.c.topics)).all()
         topic_rows = dict(
             conn.execute(
-                sa.select(article_topics.c.article_id, sa.func.count()).group_by(
-                    article_topics.c.article_id
-                )
+                # the source's own tags, saved with the article (enrichment adds others later)
+                sa.select(article_topics.c.article_id, sa.func.count())
+                .where(article_topics.c.origin == "source")
+                .group_by(article_topics.c.article_id)
             ).all()
         )
         twice = conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tidings.core import (
@@ -13,8 +14,10 @@ from tidings.core import (
     Follow,
     FollowKind,
     StoredArticle,
+    TopicScore,
 )
 from tidings.rank import freshness, rank_feed
+from tidings.rank.feed import topic_strengths
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
@@ -113,3 +116,37 @@ def test_freshness_halves_every_36_hours() -> None:
     assert freshness(NOW, NOW) == 1.0
     assert abs(freshness(NOW - timedelta(hours=36), NOW) - 0.5) < 1e-9
     assert freshness(NOW + timedelta(hours=5), NOW) == 1.0  # future dates do not beat now
+
+
+def with_topics(i: int, *scores: TopicScore, age_h: float = 1.0) -> StoredArticle:
+    return replace(art(i, age_h=age_h), topics=scores)
+
+
+def test_place_and_taxonomy_topics_match_topic_follows_by_their_strength() -> None:
+    china_strong = with_topics(1, TopicScore("china", "China", "place", 0.95))
+    china_weak = with_topics(2, TopicScore("china", "China", "place", 0.35))
+    unrelated = with_topics(3, TopicScore("sport", "Sport", "taxonomy", 0.9))
+    feed = rank_feed(
+        [unrelated, china_weak, china_strong], [follow(FollowKind.TOPIC, "China")], [], NOW
+    )
+    assert [r.article.id for r in feed] == [1, 2, 3]
+    assert feed[0].reason == "Because you follow China"
+    assert feed[2].reason != "Because you follow China"
+
+
+def test_a_taxonomy_topic_counts_less_than_a_sources_own_tag() -> None:
+    tagged = art(1, topics=("Sport",))
+    classified = with_topics(2, TopicScore("sport", "Sport", "taxonomy", 1.0))
+    strengths = topic_strengths(classified)
+    assert 0 < strengths["sport"] < topic_strengths(tagged)["sport"] == 1.0
+    feed = rank_feed([classified, tagged], [follow(FollowKind.TOPIC, "Sport")], [], NOW)
+    assert [r.article.id for r in feed] == [1, 2]
+
+
+def test_an_entity_follow_matches_a_place_topic_and_a_mute_hides_it() -> None:
+    kabul = with_topics(1, TopicScore("afghanistan", "Afghanistan", "place", 0.9))
+    other = art(2)
+    feed = rank_feed([other, kabul], [follow(FollowKind.ENTITY, "Afghanistan")], [], NOW)
+    assert feed[0].article.id == 1 and feed[0].reason == "Because you follow Afghanistan"
+    muted = rank_feed([other, kabul], [follow(FollowKind.TOPIC, "Afghanistan", -1.0)], [], NOW)
+    assert [r.article.id for r in muted] == [2]

@@ -105,6 +105,35 @@ class Settings(BaseSettings):
     enrich_entities: bool = Field(
         default=True, description="Run named-entity recognition (spaCy) on English articles."
     )
+    enrich_embeddings: bool = Field(
+        default=True,
+        description="Embed English articles (all-MiniLM-L6-v2) and classify them into the "
+        "topic taxonomy; off, articles get no embedding, taxonomy topic or story but their "
+        "near duplicates.",
+    )
+    enrich_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Worker processes that analyse a large enrichment backlog (each loads its "
+        "own models, about 0.6 GB). 0 picks the number of CPU cores (none on a one-core "
+        "machine); 1 does everything in the calling process.",
+    )
+    enrich_pool_min: int = Field(
+        default=1000,
+        ge=1,
+        description="Use the enrichment worker processes only when at least this many articles "
+        "are pending (starting them costs about ten seconds).",
+    )
+    enrich_stories: bool = Field(
+        default=True,
+        description="Group articles about the same event from different sources into stories.",
+    )
+    story_window_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="A story takes new coverage while its newest article is at most this old "
+        "(relative to the new article's publication time).",
+    )
     fetch_full_text: bool = Field(
         default=True,
         description="Fetch and extract the linked page of a feed item that carries only a "

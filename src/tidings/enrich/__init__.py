@@ -1,4 +1,5 @@
-"""Enrichment: language, named entities, near-duplicate signatures. Imports only `tidings.core`.
+"""Enrichment: language, named entities, topics, places, quotes, summaries, embeddings, story
+clusters, near-duplicate signatures. Imports only `tidings.core`.
 
 Names are imported on first use (`tidings.core.lazy`)."""
 
@@ -17,8 +18,14 @@ if TYPE_CHECKING:
         shingles,
         signature,
     )
+    from tidings.enrich.embeddings import EmbeddingBackend, MiniLMBackend, embedding_text
     from tidings.enrich.entities import EntityExtractor
     from tidings.enrich.language import detect_language
+    from tidings.enrich.places import country_of, place_of, place_topics
+    from tidings.enrich.quotes import extract_quotes
+    from tidings.enrich.stories import StoryIndex, StoryInput
+    from tidings.enrich.summary import summarise
+    from tidings.enrich.topics import TAXONOMY, TopicClassifier
 
 _EXPORTS = {
     "THRESHOLD": "tidings.enrich.dedup",
@@ -27,20 +34,44 @@ _EXPORTS = {
     "Signature": "tidings.enrich.dedup",
     "shingles": "tidings.enrich.dedup",
     "signature": "tidings.enrich.dedup",
+    "EmbeddingBackend": "tidings.enrich.embeddings",
+    "MiniLMBackend": "tidings.enrich.embeddings",
+    "embedding_text": "tidings.enrich.embeddings",
     "EntityExtractor": "tidings.enrich.entities",
     "detect_language": "tidings.enrich.language",
+    "country_of": "tidings.enrich.places",
+    "place_of": "tidings.enrich.places",
+    "place_topics": "tidings.enrich.places",
+    "extract_quotes": "tidings.enrich.quotes",
+    "StoryIndex": "tidings.enrich.stories",
+    "StoryInput": "tidings.enrich.stories",
+    "summarise": "tidings.enrich.summary",
+    "TAXONOMY": "tidings.enrich.topics",
+    "TopicClassifier": "tidings.enrich.topics",
 }
 
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
+    "TAXONOMY",
     "THRESHOLD",
     "DuplicateIndex",
+    "EmbeddingBackend",
     "EntityExtractor",
     "Match",
+    "MiniLMBackend",
     "Signature",
+    "StoryIndex",
+    "StoryInput",
+    "TopicClassifier",
+    "country_of",
     "detect_language",
+    "embedding_text",
+    "extract_quotes",
+    "place_of",
+    "place_topics",
     "shingles",
     "signature",
+    "summarise",
 ]

@@ -1,45 +1,80 @@
-"""Deferred enrichment: language and named entities for articles saved with `enriched_at` NULL.
+"""Deferred enrichment: everything Tidings understands about an article, for articles saved
+with `enriched_at` NULL.
 
-Saving an article does not wait for the NER model (about 25 articles a second on one core), nor
-for language identification: refresh stores articles at feed speed and leaves them pending;
-`Enricher.run` (the `tidings refresh` command and the demo loader call it after saving) then
-works through the pending articles in batches, oldest first. Each batch is written in one
-transaction that stores languages and entities and sets `enriched_at`, so a run killed at any
-point loses at most the batch in flight, which stays pending and is enriched by the next run.
-Two runs at once do not clash: an article is claimed by the update that sets its
-`enriched_at`, and only the claimer writes its entities."""
+Saving an article does not wait for the models: refresh stores articles at feed speed and
+leaves them pending; `Enricher.run` (the `tidings refresh` command, the server's background
+thread and the demo loader call it) then works through pending articles in batches, oldest
+first. For each batch it finds
+
+1. the language (py3langid); English-only models are not applied to other languages;
+2. entities (spaCy), canonical within the article and, when stored, across articles;
+3. quotations and their speakers, and a summary (the standfirst, or lead sentences);
+4. an embedding of title, standfirst and lead (reused from any article with the same text);
+5. taxonomy topics from the embedding and place topics from the salient places;
+
+and writes them in one transaction that also sets `enriched_at`, so a run killed at any point
+loses at most the batch in flight, which stays pending. Two runs at once do not clash: an
+article is claimed by the update that sets its `enriched_at`. Then the batch joins story
+clusters (`enrich.stories`) in a second transaction; an article left without a story by a
+crash in between is picked up by the next run."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import replace
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from datetime import timedelta
 
-from tidings.core import Article, EntityMention, Settings
+from tidings.core import EntityLabel, Settings, StoredArticle
+from tidings.enrich.embeddings import EmbeddingBackend, MiniLMBackend, unpack
 from tidings.enrich.entities import EntityExtractor
-from tidings.enrich.language import detect_language
+from tidings.enrich.stories import StoryIndex, StoryInput
+from tidings.pipeline.analysis import Analyser, AnalysisPool, Found, StepTimes, embedding_key
 from tidings.store import Store
+from tidings.store.stories import StoryMember
+from tidings.store.understanding import Enrichment
 
 __all__ = ["DEFAULT_BATCH", "Enricher"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 64
-# Language identification reads the title and this many characters of the body: the same
-# answer as the whole text on all 1,857 items of the test and shared feeds and the Wikinews
-# stories, several times quicker on long articles.
-LANGUAGE_SAMPLE = 400
+# Entities that make two articles "about the same thing" for story clustering.
+_STORY_SALIENCE = 0.25
 
 
 class Enricher:
-    def __init__(self, store: Store, settings: Settings, entities: EntityExtractor) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        entities: EntityExtractor,
+        *,
+        backend: EmbeddingBackend | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
-        self.entities = entities
+        self.analyser = Analyser(
+            entities=entities,
+            backend=backend,
+            use_entities=settings.enrich_entities,
+            use_embeddings=settings.enrich_embeddings,
+        )
+        self.times = StepTimes()
 
     def pending(self) -> int:
         """How many articles wait for enrichment."""
         return self.store.articles.count_pending_enrichment()
+
+    def workers_for(self, pending: int) -> int:
+        """Worker processes for a backlog of `pending` articles (0: in this process)."""
+        if pending < self.settings.enrich_pool_min:
+            return 0
+        workers = self.settings.enrich_workers or (os.cpu_count() or 1)
+        return workers if workers > 1 else 0
 
     def run(
         self,
@@ -47,38 +82,159 @@ class Enricher:
         batch: int = DEFAULT_BATCH,
         limit: int | None = None,
         progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> int:
         """Enrich pending articles, `batch` at a time, until none is left (or `limit` were
-        done). Returns how many this call enriched. With entity extraction switched off
-        (`TIDINGS_ENRICH_ENTITIES=false`) articles only get their language."""
+        done), then give any enriched article without a story its story. A large backlog is
+        analysed by worker processes (see `workers_for`). Returns how many articles this call
+        enriched."""
         batch = max(1, batch)
-        done = 0
-        after = 0
-        while limit is None or done < limit:
-            size = batch if limit is None else min(batch, limit - done)
-            todo = self.store.articles.pending_enrichment(size, after_id=after)
-            if not todo:
-                break
-            after = todo[-1].id
-            languages = {s.id: _language(s.article) for s in todo if not s.article.language}
-            texts = [
-                replace(s.article, language=languages.get(s.id, s.article.language)) for s in todo
-            ]
-            found = (
-                self.entities.extract_many(texts)
-                if self.settings.enrich_entities
-                else [[] for _ in texts]
-            )
-            result: dict[int, list[EntityMention]] = {
-                s.id: ents for s, ents in zip(todo, found, strict=True)
-            }
-            done += self.store.articles.mark_enriched(result, languages=languages)
-            if progress is not None:
-                progress(done)
+        if workers is None:
+            pending = self.pending()
+            workers = self.workers_for(pending if limit is None else min(pending, limit))
+        stories = self._story_index() if self.settings.enrich_stories else None
+        if workers > 1:
+            with AnalysisPool(
+                workers,
+                use_entities=self.settings.enrich_entities,
+                use_embeddings=self.settings.enrich_embeddings,
+            ) as pool:
+                done = self._run(batch, limit, progress, stories, pool)
+        else:
+            done = self._run(batch, limit, progress, stories, None)
+        if stories is not None:
+            self._cluster_unassigned(stories)
         if done:
             log.info("enriched %d articles", done)
         return done
 
+    def _run(
+        self,
+        batch: int,
+        limit: int | None,
+        progress: Callable[[int], None] | None,
+        stories: StoryIndex | None,
+        pool: AnalysisPool | None,
+    ) -> int:
+        done = 0
+        read = 0
+        after = 0
+        ahead = pool.workers + 1 if pool is not None else 1
+        inflight: deque[tuple[list[StoredArticle], Future[tuple[list[Found], dict[str, float]]]]]
+        inflight = deque()
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < ahead and (limit is None or read < limit):
+                size = batch if limit is None else min(batch, limit - read)
+                t = time.perf_counter()
+                todo = self.store.articles.pending_enrichment(size, after_id=after)
+                self.times.add("read", t)
+                if not todo:
+                    exhausted = True
+                    break
+                after = todo[-1].id
+                read += len(todo)
+                inflight.append((todo, self._submit(todo, pool)))
+            if not inflight:
+                break
+            todo, future = inflight.popleft()
+            t = time.perf_counter()
+            found, times = future.result()
+            self.times.add("waiting for analysis" if pool is not None else "analysis", t)
+            self.times.merge({f"  {k}": v for k, v in times.items()})
+            t = time.perf_counter()
+            written = self.store.understanding.save(
+                [_enrichment(s.id, f) for s, f in zip(todo, found, strict=True)]
+            )
+            t = self.times.add("store", t)
+            done += len(written)
+            if written and stories is not None:
+                self._cluster(stories, written)
+                self.times.add("stories", t)
+            if progress is not None:
+                progress(done)
+        return done
 
-def _language(article: Article) -> str | None:
-    return detect_language(article.title + "\n" + article.body_text[:LANGUAGE_SAMPLE])
+    def _submit(
+        self, todo: Sequence[StoredArticle], pool: AnalysisPool | None
+    ) -> Future[tuple[list[Found], dict[str, float]]]:
+        arts = [s.article for s in todo]
+        cached: dict[str, bytes] = {}
+        if self.settings.enrich_embeddings:
+            keys = [embedding_key(a, MiniLMBackend.name) for a in arts]
+            cached = self.store.understanding.cached_embeddings(k for k in keys if k)
+        if pool is not None:
+            return pool.submit(arts, cached)
+        future: Future[tuple[list[Found], dict[str, float]]] = Future()
+        before = dict(self.analyser.times.seconds)
+        found = self.analyser.analyse(arts, cached)
+        spent = {k: v - before.get(k, 0.0) for k, v in self.analyser.times.seconds.items()}
+        future.set_result((found, spent))
+        return future
+
+    # -- stories --------------------------------------------------------------------------
+
+    def _story_index(self) -> StoryIndex:
+        window = timedelta(hours=self.settings.story_window_hours)
+        index = StoryIndex(window=window)
+        if not self.settings.enrich_stories:
+            return index
+        latest = self.store.stories.recent_stories(limit=1)
+        if not latest:
+            return index
+        members = self.store.stories.story_members(
+            since=latest[0].last_at - window, min_salience=_STORY_SALIENCE
+        )
+        for m in members:
+            if m.story_id is not None:
+                index.add(m.story_id, _story_input(m))
+        return index
+
+    def _cluster(self, index: StoryIndex, article_ids: Sequence[int]) -> None:
+        members = self.store.stories.story_members(
+            article_ids=article_ids, unassigned=True, min_salience=_STORY_SALIENCE
+        )
+        self._assign(index, members)
+
+    def _cluster_unassigned(self, index: StoryIndex) -> None:
+        while True:
+            members = self.store.stories.story_members(
+                unassigned=True, min_salience=_STORY_SALIENCE, limit=500
+            )
+            if not members:
+                return
+            self._assign(index, members)
+
+    def _assign(self, index: StoryIndex, members: Sequence[StoryMember]) -> None:
+        if not members:
+            return
+        by_id = {m.article_id: m for m in members}
+        assignments = index.assign_all(_story_input(m) for m in members)
+        touched = {s for _, s in assignments}
+        created = self.store.stories.assign_stories(assignments, by_id, index.leads(touched))
+        # New stories now have ids: re-key them so that later batches join them by id.
+        index.rekey(created)
+
+
+def _enrichment(article_id: int, f: Found) -> Enrichment:
+    return Enrichment(
+        article_id=article_id,
+        language=f.language,
+        entities=f.entities,
+        topics=f.topics,
+        quotes=f.quotes,
+        summary=f.summary,
+        embedding=f.embedding,
+        embedding_key=f.embedding_key,
+    )
+
+
+def _story_input(m: StoryMember) -> StoryInput:
+    return StoryInput(
+        article_id=m.article_id,
+        vector=unpack(m.embedding) if m.embedding is not None else None,
+        at=m.at,
+        entities=tuple(k for k, label in m.entity_keys if label != EntityLabel.PLACE.value),
+        places=tuple(k for k, label in m.entity_keys if label == EntityLabel.PLACE.value),
+        duplicate_of=m.duplicate_of,
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from tidings.core import FollowKind, StoredArticle
+from tidings.core import Follow, FollowKind, StoredArticle
 from tidings.core.text import utcnow
 from tidings.rank import RankedItem, rank_feed, story_key
 from tidings.store import Store
@@ -23,7 +24,7 @@ def reader_feed(
 ) -> list[RankedItem]:
     """The ranked feed of one reader (raises NotFoundError for an unknown reader)."""
     store.readers.get(reader_id)
-    follows = store.readers.follows(reader_id)
+    follows = _resolved(store, store.readers.follows(reader_id))
     events = store.events.for_reader(reader_id)
     positive = [f for f in follows if f.weight > 0]
     matched = store.articles.matching(
@@ -34,6 +35,14 @@ def reader_feed(
     candidates = matched + store.articles.recent(RECENT_CANDIDATES)
     candidates += _other_copies(store, candidates)
     return rank_feed(candidates, follows, events, now or utcnow(), limit=limit, offset=offset)
+
+
+def _resolved(store: Store, follows: list[Follow]) -> list[Follow]:
+    """Entity follows made before their entity was known under its full name ("SpaceX",
+    "Lavrov") match that entity ("Sergey Lavrov") once enrichment has seen both names."""
+    names = [f.value for f in follows if f.kind is FollowKind.ENTITY]
+    canonical = store.understanding.canonical_keys(names) if names else {}
+    return [replace(f, value=canonical[f.value]) if f.value in canonical else f for f in follows]
 
 
 def _other_copies(store: Store, candidates: list[StoredArticle]) -> list[StoredArticle]:

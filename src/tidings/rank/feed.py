@@ -13,7 +13,8 @@ from tidings.core.text import normalise_key
 
 # How strongly one kind of follow matches one kind of evidence in an article.
 _TOPIC_TAG = 1.0  # the article is tagged with the followed topic
-_TOPIC_AS_ENTITY = 0.6  # a followed topic appears as an entity (scaled by salience)
+_TOPIC_AS_ENTITY = 0.6
+_TAXONOMY = 0.8  # a taxonomy topic (World, Sport…) counts this much of its classifier score  # a followed topic appears as an entity (scaled by salience)
 _ENTITY_BASE = 0.35  # a followed entity is mentioned at all...
 _ENTITY_SALIENCE = 0.65  # ...plus this much times its salience
 _SOURCE = 0.6
@@ -39,12 +40,32 @@ def story_key(art: StoredArticle) -> int:
     return art.duplicate_of if art.duplicate_of is not None else art.id
 
 
+def topic_strengths(art: StoredArticle) -> dict[str, float]:
+    """How strongly the article is about each of its topics (0..1): its source's own tags
+    fully, a place by its score, a taxonomy topic by `_TAXONOMY` times the classifier's
+    score (a broad section is weaker evidence than a tag)."""
+    out = {normalise_key(t): 1.0 for t in art.article.topics}
+    for t in art.topics:
+        if t.kind == "tag":
+            strength = 1.0
+        elif t.kind == "taxonomy":
+            strength = _TAXONOMY * t.score
+        else:
+            strength = t.score
+        key = normalise_key(t.key)
+        out[key] = max(out.get(key, 0.0), min(strength, 1.0))
+    return out
+
+
 def _match(
-    follow: Follow, art: StoredArticle, topic_keys: set[str], entity_salience: dict[str, float]
+    follow: Follow,
+    art: StoredArticle,
+    topic_keys: dict[str, float],
+    entity_salience: dict[str, float],
 ) -> float:
     if follow.kind is FollowKind.TOPIC:
         if follow.value in topic_keys:
-            return _TOPIC_TAG
+            return _TOPIC_TAG * topic_keys[follow.value]
         if follow.value in entity_salience:
             return _TOPIC_AS_ENTITY * max(entity_salience[follow.value], 0.2)
         return 0.0
@@ -52,7 +73,7 @@ def _match(
         if follow.value in entity_salience:
             return _ENTITY_BASE + _ENTITY_SALIENCE * entity_salience[follow.value]
         if follow.value in topic_keys:
-            return _TOPIC_TAG * 0.8
+            return _TOPIC_TAG * 0.8 * topic_keys[follow.value]
         return 0.0
     if follow.kind is FollowKind.SOURCE:
         return _SOURCE if str(art.source_id) == follow.value else 0.0
@@ -144,7 +165,7 @@ def _score(
 ) -> tuple[RankedItem, float] | None:
     """One article scored for one reader, with the part of the score its follows give; None
     when a mute hides it."""
-    topic_keys = {normalise_key(t) for t in art.article.topics}
+    topic_keys = topic_strengths(art)
     saliences = {normalise_key(e.name): e.salience for e in art.entities}
     if any(_match(m, art, topic_keys, saliences) >= _MUTE_THRESHOLD for m in mutes):
         return None
