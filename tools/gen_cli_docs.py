@@ -21,6 +21,9 @@ COMMANDS = [
     ["add-source"],
     ["discover"],
     ["entities"],
+    ["enrich"],
+    ["reenrich"],
+    ["quotes"],
     ["refresh"],
     ["sources"],
     ["import-opml"],
@@ -69,9 +72,7 @@ def render_settings() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = field.default
-        lines.append(
-            f"| `TIDINGS_{name.upper()}` | `{default}` | {field.description or ''} |"
-        )
+        lines.append(f"| `TIDINGS_{name.upper()}` | `{default}` | {field.description or ''} |")
     return "\n".join(lines) + "\n"
 
 

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tidings._cli_base import _open, _settings, app, err, friendly, out, readers_app
+from tidings._cli_enrich import enrich, quotes, reenrich  # noqa: F401  (registers commands)
 from tidings._cli_sources import _health, _import_one
 from tidings.core import (
     IngestError,
@@ -228,7 +229,7 @@ def refresh(
 def _enrich(pipeline: Any) -> None:
     """Entities for the articles saved since the last run (deferred: see pipeline/enrichment)."""
     if pipeline.store.articles.count_pending_enrichment():
-        with err.status("finding people, organisations and places…"):
+        with err.status("understanding new articles (entities, topics, quotes, stories)…"):
             pipeline.enrich_pending()
 
 

@@ -6,18 +6,16 @@ shares one database built once per module; the other tests use their own databas
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from lxml import etree
 
+from clirun import Cli, Result, _command
 from support import DATA, SEED, SEED_STANDFIRST, SEED_TITLE, SHARED, FeedServer
 
 AWESOME = SHARED / "feeds-and-opml" / "awesome-rss-feeds"
@@ -63,71 +61,11 @@ def expected_body_paragraphs() -> list[str]:
     return picked
 
 
-# -- running the command ------------------------------------------------------------------------
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("tidings")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tidings.cli"]
-
-
-@dataclass
-class Result:
-    args: tuple[str, ...]
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_line(self) -> str:
-        return " ".join(self.err.split())
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@dataclass
-class Cli:
-    db: Path
-    cwd: Path
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TIDINGS_")}
-        env.update(
-            TIDINGS_DATABASE_URL=f"sqlite:///{self.db}",
-            TIDINGS_SHARED_DATA=str(SHARED),
-            TIDINGS_LOG_LEVEL="WARNING",
-            TIDINGS_FETCH_TIMEOUT_S="5",
-        )
-        return env
-
-    def __call__(self, *args: str, **extra_env: str) -> Result:
-        proc = subprocess.run(
-            [*_command(), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env={**self.env(), **extra_env},
-            cwd=self.cwd,
-            timeout=180,
-            check=False,
-        )
-        result = Result(args, proc.returncode, proc.stdout, proc.stderr)
-        assert "Traceback" not in proc.stderr, proc.stderr
-        assert "Traceback" not in proc.stdout, proc.stdout
-        return result
-
-
 def _fails_cleanly(r: Result, *fragments: str) -> None:
     assert r.code == 1, (r.args, r.code, r.out, r.err)
     assert r.err.lstrip().startswith("error:"), r.err
     for fragment in fragments:
         assert fragment in r.err_line, (fragment, r.err)
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(db=tmp_path / "tidings.db", cwd=tmp_path)
 
 
 # -- init ---------------------------------------------------------------------------------------
