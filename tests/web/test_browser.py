@@ -1,35 +1,22 @@
-"""The web app in a real headless Chromium (Playwright), served by uvicorn on 127.0.0.1.
-
-One server and one browser per module; the SQLite store holds the seed page (ingested through
-the real pipeline as a local text dump), 20 Wikinews demo stories and "Demo reader", who follows
-the topic Afghanistan."""
+"""The web app in a real headless Chromium (Playwright), served by uvicorn on 127.0.0.1: the
+feed, the article page, follow buttons, licences, error pages. Fixtures in conftest.py."""
 
 from __future__ import annotations
 
-import itertools
-import socket
-import threading
-import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browserkit import Site, assert_utf8
+from playwright.sync_api import Page, expect
 
-from support import SEED, SEED_STANDFIRST, SEED_TITLE, SHARED, require
-from tidings.app import create_app
-from tidings.core import Article, FollowKind, Settings, SourceKind
-from tidings.enrich.entities import EntityExtractor
+from seedstory import COMPANION_TITLE
+from support import SEED, SEED_STANDFIRST, SEED_TITLE
+from tidings.core import FollowKind
 from tidings.extract import extract_text_dump
-from tidings.pipeline import DEMO_READER, WIKINEWS_NOTICE, Pipeline, wikinews_articles
-from tidings.store import Store
+from tidings.pipeline import DEMO_READER, WIKINEWS_NOTICE
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 VIDEOS = [
     (
         "2:10",
@@ -47,111 +34,6 @@ FEED_SHOT = Path("/tmp/tidings-feed.png")
 ARTICLE_SHOT = Path("/tmp/tidings-article.png")
 
 
-@dataclass
-class Site:
-    base: str
-    store: Store
-    seed_id: int
-    wiki_public_domain_id: int
-    wiki_cc_by_id: int
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _build_store(url: str, entities: EntityExtractor) -> tuple[Store, dict[str, int]]:
-    settings = Settings(database_url=url, shared_data=SHARED, fetch_timeout_s=5.0)
-    store = Store.open(url)
-    pipeline = Pipeline(store, settings, entities=entities)
-    store.sources.add(SEED.resolve().as_uri(), SourceKind.TEXT, title="South China Morning Post")
-    assert pipeline.refresh().items_new == 1
-    wiki = store.sources.add(
-        "https://en.wikinews.org/", SourceKind.FEED, title="Wikinews (demo content)", active=False
-    )
-    stories: list[Article] = list(itertools.islice(wikinews_articles(), 20))
-    assert pipeline.save_articles(wiki, stories) == 20
-    pipeline.enrich_pending()
-    reader = store.readers.create(DEMO_READER)
-    store.readers.follow(reader.id, FollowKind.TOPIC, "Afghanistan")
-    ids: dict[str, int] = {}
-    for stored in store.articles.recent(100):
-        title, licence = stored.article.title, stored.article.licence or ""
-        if title == SEED_TITLE:
-            ids["seed"] = stored.id
-        elif licence.startswith("Public domain") and "pd" not in ids:
-            ids["pd"] = stored.id
-        elif "CC BY 2.5" in licence:
-            ids["ccby"] = stored.id
-    assert set(ids) == {"seed", "pd", "ccby"}, ids
-    return store, ids
-
-
-@pytest.fixture(scope="module")
-def site(
-    tmp_path_factory: pytest.TempPathFactory, entity_extractor: EntityExtractor
-) -> Iterator[Site]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'tidings.db'}"
-    store, ids = _build_store(url, entity_extractor)
-    settings = Settings(database_url=url, shared_data=SHARED, fetch_timeout_s=5.0)
-    app = create_app(
-        settings, store=store, pipeline=Pipeline(store, settings, entities=entity_extractor)
-    )
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise
-            time.sleep(0.05)
-    try:
-        yield Site(base, store, ids["seed"], ids["pd"], ids["ccby"])
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require(Path(CHROMIUM).exists(), f"Chromium not installed at {CHROMIUM}")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Browser, site: Site) -> Iterator[Page]:
-    context = browser.new_context(base_url=site.base, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == [], errors
-
-
-def _assert_utf8(page: Page) -> None:
-    assert page.locator("meta[charset]").count() == 1
-    assert (page.locator("meta[charset]").get_attribute("charset") or "").lower() == "utf-8"
-    assert page.evaluate("document.characterSet") == "UTF-8"
-
-
 def _expected_paragraphs() -> list[str]:
     return list(extract_text_dump(SEED.read_text(encoding="utf-8")).body_paragraphs)
 
@@ -163,10 +45,10 @@ def test_feed_shows_seed_story_first_with_reason(page: Page, site: Site) -> None
     response = page.goto("/")
     assert response is not None and response.status == 200
     assert "charset=utf-8" in (response.headers.get("content-type") or "").lower()
-    _assert_utf8(page)
+    assert_utf8(page)
     expect(page.locator("h1")).to_have_text(f"{DEMO_READER}’s feed")
     stories = page.locator("li.story")
-    assert stories.count() == 21
+    assert stories.count() == 22
     first = stories.first
     expect(first.locator("h2 a")).to_have_text(SEED_TITLE)
     assert first.get_attribute("data-article-id") == str(site.seed_id)
@@ -176,9 +58,20 @@ def test_feed_shows_seed_story_first_with_reason(page: Page, site: Site) -> None
     ).strip() == "Because you follow Afghanistan"
     expect(first.locator(".standfirst")).to_have_text(SEED_STANDFIRST[0])
     expect(first.locator(".publisher")).to_have_text("South China Morning Post")
-    # The other stories do not match the follow.
+    # Another source's report of the same event is next; the other stories do not match.
+    second = stories.nth(1)
+    expect(second.locator("h2 a")).to_have_text(COMPANION_TITLE)
+    assert (second.locator(".reason").text_content() or "").strip() == (
+        "Because you follow Afghanistan"
+    )
     reasons = [(t or "").strip() for t in stories.locator(".reason").all_text_contents()]
-    assert reasons[1:] and "Because you follow Afghanistan" not in reasons[1:]
+    assert reasons[2:] and "Because you follow Afghanistan" not in reasons[2:]
+    # Both link to the story's full coverage.
+    story_id = site.store.articles.get(site.seed_id).story_id
+    for item in (first, second):
+        link = item.locator(".coverage a")
+        expect(link).to_have_text("Full coverage: 1 more article")
+        assert link.get_attribute("href") == f"/stories/{story_id}"
     # Curly quotes and dashes survive the round trip (a charset mix-up would garble them).
     expect(page.locator("body")).not_to_contain_text("â€")
     expect(page.locator("body")).not_to_contain_text("myNEWS")
@@ -203,7 +96,7 @@ def test_clicking_story_opens_clean_article(page: Page, site: Site) -> None:
     page.goto("/")
     page.locator("li.story").first.locator("h2 a").click()
     page.wait_for_url(f"**/articles/{site.seed_id}")
-    _assert_utf8(page)
+    assert_utf8(page)
     assert page.title() == f"{SEED_TITLE} · Tidings"
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator("ul.standfirst li")).to_have_text(SEED_STANDFIRST)
@@ -265,9 +158,15 @@ def test_follow_entity_button_marks_it_followed(page: Page, site: Site) -> None:
         (FollowKind.TOPIC, "afghanistan"),
         (FollowKind.ENTITY, "wang yi"),
     ]
-    # The seed story stays on top, credited to the strongest follow.
-    first = page.locator("li.story").first
-    expect(first.locator("h2 a")).to_have_text(SEED_TITLE)
+    # The two reports of the event stay on top, credited to the follows (the ranking puts the
+    # one the reader opened after the unread one).
+    top = page.locator("li.story")
+    assert {top.nth(i).locator("h2 a").inner_text() for i in (0, 1)} == {
+        SEED_TITLE,
+        COMPANION_TITLE,
+    }
+    for i in (0, 1):
+        assert (top.nth(i).locator(".reason").text_content() or "").startswith("Because you follow")
 
 
 @pytest.mark.parametrize(
@@ -281,7 +180,7 @@ def test_wikinews_story_shows_its_licence(page: Page, site: Site, which: str, li
     article_id = getattr(site, which)
     stored = site.store.articles.get(article_id)
     page.goto(f"/articles/{article_id}")
-    _assert_utf8(page)
+    assert_utf8(page)
     expect(page.locator("h1")).to_have_text(stored.article.title)
     line = page.locator("article p.licence")
     expect(line).to_contain_text(licence)
@@ -294,7 +193,7 @@ def test_wikinews_story_shows_its_licence(page: Page, site: Site, which: str, li
 def test_unknown_article_is_a_friendly_404_page(page: Page) -> None:
     response = page.goto("/articles/999999")
     assert response is not None and response.status == 404
-    _assert_utf8(page)
+    assert_utf8(page)
     expect(page.locator("section.error h1")).to_have_text("404")
     expect(page.locator("section.error .message")).to_contain_text("999999")
     expect(page.locator("section.error a")).to_have_attribute("href", "/")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
+from tidings.api import knowledge
+from tidings.api.deps import ERRORS, Id, pipeline_of, store_of
 from tidings.api.schemas import (
     ArticleOut,
     ErrorOut,
@@ -22,39 +24,20 @@ from tidings.api.schemas import (
     SourcePatch,
 )
 from tidings.core import (
-    MAX_ID,
     Event,
     EventKind,
     Follow,
+    FollowKind,
     InvalidInputError,
     NotFoundError,
     Reader,
     parse_follow_kind,
 )
 from tidings.ingest import OpmlFeed, write_opml
-from tidings.pipeline import Pipeline, reader_feed
+from tidings.pipeline import reader_feed
 from tidings.store import Store
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is not UTF-8)"},
-    404: {"model": ErrorOut, "description": "Not found"},
-    422: {"model": ErrorOut, "description": "Invalid input"},
-}
-
-router = APIRouter(prefix="/api/v1", responses=_ERRORS)
-
-# Database ids are positive 64-bit integers: larger values must be a 422, not a driver overflow.
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _pipeline(request: Request) -> Pipeline:
-    pipeline: Pipeline = request.app.state.pipeline
-    return pipeline
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
 def _reader_out(r: Reader) -> ReaderOut:
@@ -65,15 +48,22 @@ def _follow_out(f: Follow) -> FollowOut:
     return FollowOut(kind=f.kind.value, value=f.value, label=f.label, muted=f.muted)
 
 
+def _entity_key(store: Store, name: str) -> str | None:
+    try:
+        return store.understanding.entity(name)[0]
+    except NotFoundError:
+        return None
+
+
 @router.get("/health", response_model=HealthOut)
 def health(request: Request) -> HealthOut:
-    store = _store(request)
+    store = store_of(request)
     return HealthOut(status="ok", database=store.backend, articles=store.articles.count())
 
 
 @router.get("/sources", response_model=list[SourceOut])
 def list_sources(request: Request) -> list[SourceOut]:
-    return [SourceOut.of(s) for s in _store(request).sources.list()]
+    return [SourceOut.of(s) for s in store_of(request).sources.list()]
 
 
 @router.post(
@@ -85,18 +75,18 @@ def list_sources(request: Request) -> list[SourceOut]:
 def add_source(body: SourceIn, request: Request) -> SourceOut:
     if not body.url.startswith(("http://", "https://")):
         raise InvalidInputError("a source URL must start with http:// or https://")
-    return SourceOut.of(_pipeline(request).add_source(body.url, folder=body.folder))
+    return SourceOut.of(pipeline_of(request).add_source(body.url, folder=body.folder))
 
 
 @router.get("/sources/{source_id}", response_model=SourceOut)
 def get_source(source_id: Id, request: Request) -> SourceOut:
-    return SourceOut.of(_store(request).sources.get(source_id))
+    return SourceOut.of(store_of(request).sources.get(source_id))
 
 
 @router.patch("/sources/{source_id}", response_model=SourceOut)
 def update_source(source_id: Id, body: SourcePatch, request: Request) -> SourceOut:
     """Switch near-duplicate linking (`dedup`) or polling (`active`) of a source."""
-    store = _store(request)
+    store = store_of(request)
     store.sources.get(source_id)
     if body.dedup is not None:
         store.sources.set_dedup(source_id, body.dedup)
@@ -107,12 +97,17 @@ def update_source(source_id: Id, body: SourcePatch, request: Request) -> SourceO
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
 def get_article(article_id: Id, request: Request) -> ArticleOut:
-    return ArticleOut.full(_store(request).articles.get(article_id))
+    store = store_of(request)
+    stored = store.articles.get(article_id)
+    story = None
+    if stored.story_id is not None:
+        story = store.stories.stories_of([stored.story_id]).get(stored.story_id)
+    return ArticleOut.full(stored, store.understanding.quotes_for(article_id), story)
 
 
 @router.get("/readers", response_model=list[ReaderOut])
 def list_readers(request: Request) -> list[ReaderOut]:
-    return [_reader_out(r) for r in _store(request).readers.list()]
+    return [_reader_out(r) for r in store_of(request).readers.list()]
 
 
 @router.post(
@@ -122,12 +117,12 @@ def list_readers(request: Request) -> list[ReaderOut]:
     responses={409: {"model": ErrorOut, "description": "A reader with that name exists"}},
 )
 def create_reader(body: ReaderIn, request: Request) -> ReaderOut:
-    return _reader_out(_store(request).readers.create(body.name))
+    return _reader_out(store_of(request).readers.create(body.name))
 
 
 @router.get("/readers/{reader_id}", response_model=ReaderOut)
 def get_reader(reader_id: Id, request: Request) -> ReaderOut:
-    return _reader_out(_store(request).readers.get(reader_id))
+    return _reader_out(store_of(request).readers.get(reader_id))
 
 
 @router.get("/readers/{reader_id}/feed", response_model=FeedOut)
@@ -137,18 +132,28 @@ def get_feed(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10000)] = 0,
 ) -> FeedOut:
-    store = _store(request)
+    store = store_of(request)
     reader = store.readers.get(reader_id)
     items = reader_feed(store, reader_id, limit=limit, offset=offset)
+    stories = store.stories.stories_of(
+        it.article.story_id for it in items if it.article.story_id is not None
+    )
     return FeedOut(
         reader=_reader_out(reader),
-        items=[FeedItemOut.of(offset + i + 1, it) for i, it in enumerate(items)],
+        items=[
+            FeedItemOut.of(
+                offset + i + 1,
+                it,
+                stories.get(it.article.story_id) if it.article.story_id is not None else None,
+            )
+            for i, it in enumerate(items)
+        ],
     )
 
 
 @router.get("/readers/{reader_id}/follows", response_model=list[FollowOut])
 def list_follows(reader_id: Id, request: Request) -> list[FollowOut]:
-    store = _store(request)
+    store = store_of(request)
     store.readers.get(reader_id)
     return [_follow_out(f) for f in store.readers.follows(reader_id)]
 
@@ -157,7 +162,7 @@ def list_follows(reader_id: Id, request: Request) -> list[FollowOut]:
     "/readers/{reader_id}/follows", response_model=FollowOut, status_code=status.HTTP_201_CREATED
 )
 def add_follow(reader_id: Id, body: FollowIn, request: Request) -> FollowOut:
-    store = _store(request)
+    store = store_of(request)
     kind = parse_follow_kind(body.kind)
     follow = store.readers.follow(reader_id, kind, body.value, weight=-1.0 if body.mute else 1.0)
     store.events.record(
@@ -170,9 +175,15 @@ def add_follow(reader_id: Id, body: FollowIn, request: Request) -> FollowOut:
     "/readers/{reader_id}/follows/{kind}/{value}", status_code=status.HTTP_204_NO_CONTENT
 )
 def remove_follow(reader_id: Id, kind: str, value: str, request: Request) -> Response:
-    store = _store(request)
+    store = store_of(request)
     store.readers.get(reader_id)
-    if not store.readers.unfollow(reader_id, parse_follow_kind(kind), value):
+    fkind = parse_follow_kind(kind)
+    if not store.readers.unfollow(reader_id, fkind, value) and not (
+        # An entity followed by another of its names ("Lavrov") is stored as the entity.
+        fkind is FollowKind.ENTITY
+        and (canonical := _entity_key(store, value)) is not None
+        and store.readers.unfollow(reader_id, fkind, canonical)
+    ):
         raise NotFoundError(f"reader {reader_id} does not follow {kind} {value!r}")
     store.events.record(
         Event(reader_id=reader_id, article_id=None, kind=EventKind.UNFOLLOW, value=value)
@@ -182,7 +193,7 @@ def remove_follow(reader_id: Id, kind: str, value: str, request: Request) -> Res
 
 @router.post("/readers/{reader_id}/events", status_code=status.HTTP_202_ACCEPTED)
 def record_event(reader_id: Id, body: EventIn, request: Request) -> dict[str, str]:
-    store = _store(request)
+    store = store_of(request)
     store.readers.get(reader_id)
     if body.article_id is not None:
         store.articles.get(body.article_id)
@@ -202,7 +213,10 @@ def record_event(reader_id: Id, body: EventIn, request: Request) -> dict[str, st
 def export_opml(request: Request) -> Response:
     feeds = [
         OpmlFeed(url=s.url, title=s.title, site_url=s.site_url, folder=s.folder)
-        for s in _store(request).sources.list()
+        for s in store_of(request).sources.list()
         if s.kind.value == "feed" and s.url.startswith("http")
     ]
     return Response(write_opml(feeds), media_type="text/x-opml; charset=utf-8")
+
+
+router.include_router(knowledge.router)

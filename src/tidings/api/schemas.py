@@ -7,8 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tidings.core import MAX_ID, Source, StoredArticle
+from tidings.core import MAX_ID, Source, StoredArticle, TopicScore
+from tidings.core.text import normalise_key
 from tidings.rank import RankedItem
+from tidings.store.stories import StoryRow
+from tidings.store.understanding import QuoteRow
 
 
 class ErrorBody(BaseModel):
@@ -110,21 +113,89 @@ class EntityOut(BaseModel):
     salience: float
 
 
+TopicKind = Literal["tag", "place", "taxonomy"]
+
+
+class TopicOut(BaseModel):
+    key: str = Field(description="Normalised key: what a topic follow matches.")
+    label: str
+    kind: TopicKind = Field(
+        description="tag: the source's own category; place: a country or region the story is "
+        "about; taxonomy: one of Tidings' top-level news topics."
+    )
+    score: float = Field(ge=0, le=1, description="How strongly the story is about it.")
+
+    @classmethod
+    def of(cls, t: TopicScore) -> TopicOut:
+        kind: TopicKind = "tag" if t.kind == "tag" else "place" if t.kind == "place" else "taxonomy"
+        return cls(key=t.key, label=t.label, kind=kind, score=min(max(float(t.score), 0.0), 1.0))
+
+
+def _topics(s: StoredArticle) -> list[TopicOut]:
+    if s.topics:
+        return [TopicOut.of(t) for t in s.topics]
+    # Not enriched yet (or stored before topics had kinds): the source's own tags.
+    return [
+        TopicOut(key=normalise_key(t), label=t, kind="tag", score=1.0) for t in s.article.topics
+    ]
+
+
+class QuoteOut(BaseModel):
+    text: str
+    speaker: str | None = Field(description="Canonical name of who said it, when known.")
+    paragraph: int = Field(description="Index of the body paragraph holding the quote.")
+
+
+class SpeakerQuoteOut(QuoteOut):
+    article_id: int
+    article_title: str
+
+    @classmethod
+    def of(cls, r: QuoteRow) -> SpeakerQuoteOut:
+        q = r.quote
+        return cls(
+            text=q.text,
+            speaker=q.speaker,
+            paragraph=q.paragraph,
+            article_id=r.article_id,
+            article_title=r.article_title,
+        )
+
+
+class StoryRefOut(BaseModel):
+    id: int
+    title: str = Field(description="The lead article's title.")
+    size: int = Field(description="How many articles cover this story.")
+    lead_article_id: int | None
+
+    @classmethod
+    def of(cls, row: StoryRow) -> StoryRefOut:
+        return cls(id=row.id, title=row.title, size=row.size, lead_article_id=row.lead_article_id)
+
+
 class ArticleSummaryOut(BaseModel):
     id: int
     title: str
     url: str | None
     standfirst: list[str]
+    summary: str | None = Field(
+        default=None, description="The standfirst, or a short extractive summary of the body."
+    )
     byline: str | None
     published: datetime | None
     fetched_at: datetime
     publisher: str | None
     language: str | None
-    topics: list[str]
+    topics: list[TopicOut] = Field(
+        description="Source tags first, then places, then taxonomy topics; best first in a kind."
+    )
     source_id: int | None
     licence: str | None
     duplicate_of: int | None = Field(
         default=None, description="Id of the story this one is a near duplicate of."
+    )
+    story_id: int | None = Field(
+        default=None, description="The story (all coverage of one event) this article is in."
     )
 
     @classmethod
@@ -135,15 +206,17 @@ class ArticleSummaryOut(BaseModel):
             title=a.title,
             url=a.url,
             standfirst=list(a.standfirst),
+            summary=s.summary,
             byline=a.byline,
             published=a.published,
             fetched_at=s.fetched_at,
             publisher=a.publisher,
             language=a.language,
-            topics=list(a.topics),
+            topics=_topics(s),
             source_id=s.source_id,
             licence=a.licence,
             duplicate_of=s.duplicate_of,
+            story_id=s.story_id,
         )
 
 
@@ -155,9 +228,11 @@ class ArticleOut(ArticleSummaryOut):
     print_headline: str | None
     comment_count: int | None
     entities: list[EntityOut]
+    quotes: list[QuoteOut] = Field(description="Direct quotations, in the order of the text.")
+    story: StoryRefOut | None = Field(description="The story this article is part of.")
 
     @classmethod
-    def full(cls, s: StoredArticle) -> ArticleOut:
+    def full(cls, s: StoredArticle, quotes: list[QuoteRow], story: StoryRow | None) -> ArticleOut:
         a = s.article
         base = ArticleSummaryOut.of(s).model_dump()
         return cls(
@@ -172,6 +247,11 @@ class ArticleOut(ArticleSummaryOut):
                 EntityOut(name=e.name, label=e.label.value, mentions=e.count, salience=e.salience)
                 for e in s.entities
             ],
+            quotes=[
+                QuoteOut(text=q.quote.text, speaker=q.quote.speaker, paragraph=q.quote.paragraph)
+                for q in quotes
+            ],
+            story=StoryRefOut.of(story) if story is not None else None,
         )
 
 
@@ -192,9 +272,12 @@ class FeedItemOut(BaseModel):
     also_reported_by: list[AlsoReportedOut] = Field(
         default=[], description="Other sources' near-duplicate copies of this story."
     )
+    story: StoryRefOut | None = Field(
+        default=None, description="The story the article is in (its size counts all coverage)."
+    )
 
     @classmethod
-    def of(cls, rank: int, item: RankedItem) -> FeedItemOut:
+    def of(cls, rank: int, item: RankedItem, story: StoryRow | None = None) -> FeedItemOut:
         return cls(
             rank=rank,
             score=item.score,
@@ -211,7 +294,33 @@ class FeedItemOut(BaseModel):
                 )
                 for c in item.also
             ],
+            story=StoryRefOut.of(story) if story is not None else None,
         )
+
+
+class StoryOut(StoryRefOut):
+    first_at: datetime
+    last_at: datetime
+    articles: list[ArticleSummaryOut] = Field(description="All coverage, oldest first.")
+
+
+class QuotesOut(BaseModel):
+    speaker: str = Field(description="The speaker asked for.")
+    entity: str | None = Field(description="The entity that name resolved to, if any.")
+    quotes: list[SpeakerQuoteOut] = Field(
+        description="Most recently stored articles first, in text order within an article."
+    )
+
+
+class EntityDetailOut(BaseModel):
+    key: str
+    name: str
+    label: str = Field(description="PERSON, ORG, PLACE or MISC.")
+    aliases: list[str] = Field(description="Other names it goes by, most frequent first.")
+    articles: list[ArticleSummaryOut] = Field(description="Recent articles about it.")
+    quotes: list[SpeakerQuoteOut] = Field(
+        description="What it said, most recently stored articles first."
+    )
 
 
 class ReaderIn(BaseModel):
@@ -233,7 +342,11 @@ FollowKindIn = Literal["topic", "entity", "person", "organisation", "place", "so
 
 
 class FollowIn(BaseModel):
-    kind: FollowKindIn
+    kind: FollowKindIn = Field(
+        description="topic: matches source tags, places and taxonomy topics; entity (and "
+        "person, organisation, place, which are entity follows): a name or alias of an entity; "
+        "source: a source id; author: a byline."
+    )
     value: str = Field(min_length=1, max_length=512)
     mute: bool = False
 
