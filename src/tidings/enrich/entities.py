@@ -182,6 +182,8 @@ def merge_mentions(
         item = acc.get(key)
         if item is None:
             item = acc[key] = _Acc(name=canon, label=canon_label)
+        elif _shouting(item.name) and not _shouting(canon):
+            item.name = canon  # "Moscow", not the dateline's "MOSCOW"
         item.count += 1
         item.first = min(item.first, offset)
         item.aliases.add(name)
@@ -210,6 +212,11 @@ def merge_mentions(
         )
     result.sort(key=lambda m: (-m.salience, m.first_offset))
     return result
+
+
+def _shouting(name: str) -> bool:
+    """An all-capitals name longer than an acronym ("MOSCOW" in a dateline)."""
+    return name.isupper() and sum(ch.isalpha() for ch in name) > 4
 
 
 def _initials(name: str) -> str:

@@ -123,12 +123,25 @@ class UnderstandingRepository:
         return self._quotes(quotes.c.article_id == article_id, order_by_article=False)
 
     def quotes_by(self, speaker: str, *, limit: int = 100) -> list[QuoteRow]:
-        """Quotes by a speaker: an entity name or alias, or a speaker as written."""
+        """Quotes by a speaker: an entity name or alias, or a speaker as written. A name
+        several entities share ("Wang": Wang Yi, Wang Wenbin) finds the quotes of each, unless
+        one of them has it far more often (see `resolve_entity`)."""
         key = normalise_key(speaker)
-        entity_id = self.resolve_entity(speaker)
         cond = quotes.c.speaker_key == key
+        entity_id = self.resolve_entity(speaker)
         if entity_id is not None:
-            cond = sa.or_(cond, quotes.c.entity_id == entity_id)
+            ids = [entity_id]
+        else:
+            with self._engine.connect() as conn:
+                ids = list(
+                    conn.execute(
+                        sa.select(entity_aliases.c.entity_id).where(
+                            entity_aliases.c.alias_key == key
+                        )
+                    ).scalars()
+                )
+        if ids:
+            cond = sa.or_(cond, quotes.c.entity_id.in_(ids))
         return self._quotes(cond, order_by_article=True, limit=limit)
 
     def _quotes(self, cond: Any, *, order_by_article: bool, limit: int = 500) -> list[QuoteRow]:
