@@ -234,3 +234,18 @@ def test_quality_gate_ag_news(backend: MiniLMBackend, classifier: TopicClassifie
     results = classifier.classify(backend.encode([text for text, _ in rows]))
     hits = sum(topics[0].key in AG_MAP[cls] for (_, cls), topics in zip(rows, results, strict=True))
     assert hits / len(rows) >= AG_FLOOR
+
+
+def test_a_sources_own_section_names_a_taxonomy_topic() -> None:
+    from tidings.enrich.topics import TAG_SCORE, merge_topics, topics_from_tags
+
+    found = topics_from_tags(["Sports", "Politics and conflicts", "Kabul", "  OPINION "])
+    assert {t.key for t in found} == {"sport", "politics", "conflict", "opinion"}
+    assert all(t.kind == "taxonomy" and t.score == TAG_SCORE for t in found)
+    assert topics_from_tags(["Afghanistan", ""]) == []
+    classified = [
+        TopicScore("world", "World", "taxonomy", 0.95),
+        TopicScore("sport", "Sport", "taxonomy", 0.3),
+    ]
+    merged = merge_topics(classified, topics_from_tags(["Sport"]))
+    assert [(t.key, t.score) for t in merged] == [("world", 0.95), ("sport", TAG_SCORE)]

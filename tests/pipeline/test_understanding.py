@@ -52,7 +52,7 @@ def test_the_seed_articles_stored_enrichment(
         kinds.setdefault(t.kind, set()).add(t.key)
     assert "afghanistan" in kinds["tag"]
     assert {"china", "russia"} <= kinds["place"]
-    assert kinds["taxonomy"] & {"conflict", "world", "politics"}
+    assert kinds["taxonomy"] & {"conflict", "world"}
 
     # the standfirst is the summary (its bullets joined as sentences)
     assert art.summary is not None

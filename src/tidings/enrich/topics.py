@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from tidings.core import TopicScore
+from tidings.core.text import normalise_key
 from tidings.enrich.embeddings import EmbeddingBackend
 
 __all__ = [
@@ -43,7 +45,9 @@ __all__ = [
     "data_path",
     "fit",
     "load_prototype_texts",
+    "merge_topics",
     "save_model",
+    "topics_from_tags",
     "train_linear",
 ]
 
@@ -286,3 +290,79 @@ class TopicClassifier:
                 topics.append(TopicScore(key=key, label=label, kind=KIND, score=round(p, 4)))
             result.append(topics)
         return result
+
+
+# A source's own section names that mean a taxonomy topic (weak labels: a source that files a
+# story under "Sport" says what it is about better than any classifier). Keys are normalised
+# tags; a tag may name two topics ("Politics and conflicts").
+_TAG_TOPICS: dict[str, tuple[str, ...]] = {
+    "world": ("world",),
+    "world news": ("world",),
+    "international": ("world",),
+    "politics": ("politics",),
+    "politics and conflicts": ("politics", "conflict"),
+    "elections": ("politics",),
+    "business": ("business",),
+    "economy": ("business",),
+    "economy and business": ("business",),
+    "markets": ("business",),
+    "finance": ("business",),
+    "money": ("business",),
+    "technology": ("technology",),
+    "tech": ("technology",),
+    "science": ("science",),
+    "science and technology": ("science", "technology"),
+    "space": ("science",),
+    "health": ("health",),
+    "sport": ("sport",),
+    "sports": ("sport",),
+    "football": ("sport",),
+    "entertainment": ("entertainment",),
+    "culture": ("culture",),
+    "culture and entertainment": ("culture", "entertainment"),
+    "arts": ("culture",),
+    "books": ("culture",),
+    "environment": ("environment",),
+    "climate": ("environment",),
+    "crime and law": ("crime-and-law",),
+    "crime": ("crime-and-law",),
+    "law": ("crime-and-law",),
+    "war": ("conflict",),
+    "conflict": ("conflict",),
+    "education": ("education",),
+    "lifestyle": ("lifestyle",),
+    "life and style": ("lifestyle",),
+    "travel": ("lifestyle",),
+    "food": ("lifestyle",),
+    "opinion": ("opinion",),
+    "comment": ("opinion",),
+    "commentisfree": ("opinion",),
+    "editorial": ("opinion",),
+    "analysis": ("opinion",),
+}
+# The score a taxonomy topic named by the source's own tag gets.
+TAG_SCORE = 0.9
+
+
+def topics_from_tags(tags: Iterable[str]) -> list[TopicScore]:
+    """Taxonomy topics that the source's own tags name ("Sports" → Sport)."""
+    labels = dict(TAXONOMY)
+    found: dict[str, TopicScore] = {}
+    for tag in tags:
+        for key in _TAG_TOPICS.get(normalise_key(tag), ()):
+            found.setdefault(
+                key, TopicScore(key=key, label=labels[key], kind=KIND, score=TAG_SCORE)
+            )
+    return list(found.values())
+
+
+def merge_topics(
+    classified: Sequence[TopicScore], tagged: Sequence[TopicScore]
+) -> list[TopicScore]:
+    """The classifier's topics and the tag-named ones, each topic once at its higher score,
+    best first."""
+    best: dict[str, TopicScore] = {}
+    for t in [*classified, *tagged]:
+        if t.key not in best or t.score > best[t.key].score:
+            best[t.key] = t
+    return sorted(best.values(), key=lambda t: -t.score)

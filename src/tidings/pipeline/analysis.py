@@ -39,7 +39,7 @@ from tidings.enrich.language import detect_language
 from tidings.enrich.places import place_topics
 from tidings.enrich.quotes import extract_quotes
 from tidings.enrich.summary import summarise
-from tidings.enrich.topics import TopicClassifier
+from tidings.enrich.topics import TopicClassifier, merge_topics, topics_from_tags
 
 __all__ = [
     "MAX_BODY_CHARS",
@@ -181,7 +181,12 @@ class Analyser:
             Found(
                 language=languages[i],
                 entities=tuple(ents[i]),
-                topics=(*(taxonomy[i] if has_vector[i] else ()), *places[i]),
+                topics=(
+                    *merge_topics(
+                        taxonomy[i] if has_vector[i] else (), topics_from_tags(arts[i].topics)
+                    ),
+                    *places[i],
+                ),
                 quotes=tuple(quotes[i]),
                 summary=summaries[i] or None,
                 embedding=pack(vectors[i]) if has_vector[i] else None,
