@@ -60,7 +60,7 @@ _VERBS = (
 )
 _ADVERBS = (
     r"(?:(?:also|later|then|previously|earlier|once|further|again|simply|reportedly|recently|"
-    r"has|had|have|would|will|quickly|repeatedly|often|once|had earlier|previously)\s+)*"
+    r"has|had|have|would|will|quickly|repeatedly|often|once|had earlier|previously)\s+)*+"
 )
 _PARTICIPLES = r"(?:saying|adding|telling|writing|noting|warning|arguing|insisting|asking|stating)"
 _VERB_FIRST = re.compile(rf"(?P<verb>{_VERBS})\s+(?P<p>[^“”\"„«»]{{1,120}})")

@@ -29,6 +29,7 @@ from concurrent.futures import Future
 from datetime import timedelta
 
 from tidings.core import EntityLabel, Settings, StoredArticle
+from tidings.core.text import utcnow
 from tidings.enrich.embeddings import EmbeddingBackend, MiniLMBackend, unpack
 from tidings.enrich.entities import EntityExtractor
 from tidings.enrich.stories import StoryIndex, StoryInput
@@ -183,7 +184,7 @@ class Enricher:
         if not latest:
             return index
         members = self.store.stories.story_members(
-            since=latest[0].last_at - window, min_salience=_STORY_SALIENCE
+            since=min(latest[0].last_at, utcnow()) - window, min_salience=_STORY_SALIENCE
         )
         for m in members:
             if m.story_id is not None:

@@ -83,7 +83,8 @@ def ensure_keys(
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     select = _KEYS[table.name]
     existing = {r.key: int(r.id) for r in conn.execute(select, {"keys": list(rows)})}
-    missing = [{"key": k, **v} for k, v in rows.items() if k not in existing]
+    # In key order, so that two transactions inserting the same keys cannot deadlock.
+    missing = [{"key": k, **rows[k]} for k in sorted(rows) if k not in existing]
     if missing:
         conn.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]), missing)
         found = conn.execute(select, {"keys": [m["key"] for m in missing]})
@@ -113,6 +114,10 @@ def link_entities(conn: sa.Connection, article_id: int, found: Sequence[EntityMe
     mentions: dict[str, EntityMention] = {}
     for mention in found:
         key = normalise_key(mention.name)
+        # entities.key and .name are VARCHAR(256); no real name is that long (NFKC and
+        # case folding can lengthen a key beyond its name).
+        if len(key) > 256 or len(mention.name) > 256:
+            continue
         if key and key not in wanted:
             wanted[key] = {"name": mention.name, "label": mention.label.value}
             mentions[key] = mention

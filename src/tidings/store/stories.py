@@ -134,8 +134,11 @@ class StoryRepository:
                     story_id = created[story]
                 else:
                     story_id = story
+                # Another run may have given this article a story meanwhile: first one wins.
                 conn.execute(
-                    articles.update().where(articles.c.id == article_id).values(story_id=story_id)
+                    articles.update()
+                    .where(articles.c.id == article_id, articles.c.story_id.is_(None))
+                    .values(story_id=story_id)
                 )
             touched = {s if isinstance(s, int) else created[s] for _, s in assignments}
             lead_ids = {(s if isinstance(s, int) else created[s]): a for s, a in leads.items()}
@@ -147,12 +150,16 @@ class StoryRepository:
                         sa.func.max(sa.func.coalesce(articles.c.published, articles.c.fetched_at)),
                     ).where(articles.c.story_id == story_id)
                 ).one()
+                if not stats[0]:
+                    conn.execute(stories.delete().where(stories.c.id == story_id))
+                    continue
                 values: dict[str, Any] = {"size": int(stats[0])}
                 if stats[1] is not None:
                     values["first_at"] = stats[1]
                     values["last_at"] = stats[2]
                 lead = lead_ids.get(story_id)
-                if lead is not None:
+                in_story = sa.select(articles.c.story_id).where(articles.c.id == lead)
+                if lead is not None and conn.execute(in_story).scalar() == story_id:
                     values["lead_article_id"] = lead
                     values["title"] = conn.execute(
                         sa.select(articles.c.title).where(articles.c.id == lead)

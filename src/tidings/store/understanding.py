@@ -324,21 +324,23 @@ def _record_aliases(conn: sa.Connection, found: Sequence[EntityMention]) -> None
         .tuples()
         .all()
     )
-    for (akey, ekey), alias in pairs.items():
-        entity_id = ids.get(ekey)
-        if entity_id is None:
-            continue
-        updated = conn.execute(
-            entity_aliases.update()
-            .where(entity_aliases.c.alias_key == akey, entity_aliases.c.entity_id == entity_id)
-            .values(count=entity_aliases.c.count + 1)
-        ).rowcount
-        if not updated:
-            conn.execute(
-                entity_aliases.insert().values(
-                    alias_key=akey[:256], entity_id=entity_id, alias=alias, count=1
-                )
-            )
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    rows = [
+        {"alias_key": akey[:256], "entity_id": ids[ekey], "alias": alias, "count": 1}
+        for (akey, ekey), alias in sorted(pairs.items())
+        if ekey in ids
+    ]
+    if rows:
+        stmt = insert(entity_aliases)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["alias_key", "entity_id"],
+                set_={"count": entity_aliases.c.count + 1},
+            ),
+            rows,
+        )
 
 
 def _replace_quotes(
