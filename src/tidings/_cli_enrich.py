@@ -73,10 +73,9 @@ def enrich(
     """Show everything known about an article: language, summary, entities, topics, quotes,
     story. An article still pending is enriched first."""
     _, store, pipeline = _open()
+    store.articles.get(article_id)  # NotFoundError for an unknown id
+    pipeline.saver.enricher.enrich_ids([article_id])  # nothing to do once it is enriched
     art = store.articles.get(article_id)
-    if store.articles.count_pending_enrichment() and art.article.language is None:
-        pipeline.enrich_pending()
-        art = store.articles.get(article_id)
     info = article_knowledge(store, art)
     if as_json:
         sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=2) + "\n")

@@ -138,6 +138,9 @@ def test_unknown_story_is_404_and_bad_id_422(client: TestClient) -> None:
     assert_error(client.get("/api/v1/stories/999999"), 404, "no story 999999")
     assert_error(client.get("/api/v1/stories/0"), 422, "story_id")
     assert_error(client.get("/api/v1/stories/abc"), 422, "story_id")
+    # ids are 32-bit in the database (PostgreSQL's integer): larger ones are bad input
+    assert_error(client.get("/api/v1/stories/2147483648"), 422, "story_id")
+    assert_error(client.get("/api/v1/articles/3000000000"), 422, "article_id")
 
 
 # -- quotes --------------------------------------------------------------------------------------

@@ -349,3 +349,17 @@ def test_wikinews_demo_stories() -> None:
         if q.text.startswith("Terrorists seek to divide us")
     )
     assert khan.speaker == "Khan"  # "…," said Khan, "…" (no entities given: as written)
+
+
+def test_adverb_runs_and_punctuation_runs_take_linear_time() -> None:
+    """Inputs that made the attribution and sentence patterns backtrack: each used to take
+    hours (adverbs, exponential) or a minute (punctuation, quadratic); the suite's timeout
+    would stop them."""
+    from tidings.enrich.sentences import sentence_spans
+
+    quoted = '"This is a long enough quotation here," ' + "once " * 40 + "x"
+    assert [q.text for q in extract_quotes([quoted])] == ["This is a long enough quotation here"]
+    dots = '"one two three four five" Wang Yi said. ' + "." * 200_000 + "x"
+    found = extract_quotes([dots], [])
+    assert [q.speaker for q in found] == ["Wang Yi"]
+    assert len(sentence_spans("?" * 200_000 + " Next")) >= 1

@@ -244,3 +244,32 @@ def test_other_languages_empty_and_very_long_bodies_are_enriched_without_error(
             sa.select(sa.func.count()).where(articles.c.enriched_at.is_not(None))
         ).scalar_one()
     assert enriched == 4
+
+
+def test_an_article_dated_in_the_future_does_not_close_todays_stories(pipeline: Pipeline) -> None:
+    store = pipeline.store
+    now = datetime.now(UTC)
+    one = store.sources.add("https://one.example/", SourceKind.FEED)
+    two = store.sources.add("https://two.example/", SourceKind.FEED)
+    pipeline.save_articles(one, [replace(QUAKE_A, published=now - timedelta(hours=2))])
+    pipeline.save_articles(
+        one, [replace(BUDGET, guid="future", published=datetime(2099, 1, 1, tzinfo=UTC))]
+    )
+    pipeline.enrich_pending()
+    pipeline.save_articles(two, [replace(QUAKE_B, published=now - timedelta(hours=1))])
+    pipeline.enrich_pending()
+    got = {a.article.guid: a for a in store.articles.recent(10)}
+    assert got["quake-a"].story_id == got["quake-b"].story_id
+
+
+def test_enrich_ids_enriches_just_those_pending_articles(pipeline: Pipeline) -> None:
+    store = pipeline.store
+    source = store.sources.add("https://one.example/", SourceKind.FEED)
+    # pending, though the feed gave a language
+    pipeline.save_articles(source, [replace(QUAKE_A, language="en"), BUDGET])
+    quake = next(a for a in store.articles.recent(10) if a.article.guid == "quake-a")
+    assert store.articles.count_pending_enrichment() == 2
+    assert pipeline.saver.enricher.enrich_ids([quake.id]) == 1
+    assert store.articles.count_pending_enrichment() == 1
+    assert store.articles.get(quake.id).entities
+    assert pipeline.saver.enricher.enrich_ids([quake.id]) == 0  # already enriched

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-# Database ids are positive 64-bit integers; larger values are invalid input, not a driver error.
-MAX_ID = 2**63 - 1
+# Database ids are positive 32-bit integers (SQLAlchemy `Integer` is 32-bit on PostgreSQL);
+# larger values are invalid input, not a driver error.
+MAX_ID = 2**31 - 1
 
 
 class SourceKind(StrEnum):

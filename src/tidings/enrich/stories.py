@@ -119,6 +119,12 @@ class StoryIndex:
     def assign_all(self, items: Iterable[StoryInput]) -> list[tuple[int, int | str]]:
         return [(i.article_id, self.assign(i)) for i in sorted(items, key=lambda i: i.at)]
 
+    def clear(self) -> None:
+        """Forget every story (to load them again from the store)."""
+        self._stories.clear()
+        self._story_of.clear()
+        self._touched.clear()
+
     def rekey(self, names: dict[str, int]) -> None:
         """Give new stories their stored ids (temporary name → id)."""
         for name, story_id in names.items():

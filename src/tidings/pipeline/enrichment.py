@@ -109,6 +109,20 @@ class Enricher:
             log.info("enriched %d articles", done)
         return done
 
+    def enrich_ids(self, ids: Sequence[int]) -> int:
+        """Enrich these articles now, if they are pending (`tidings enrich ID`), in this
+        process; other pending articles wait for the next run."""
+        todo = self.store.articles.pending_enrichment(len(ids) or 1, ids=ids)
+        if not todo:
+            return 0
+        found, _ = self._submit(todo, None).result()
+        written = self.store.understanding.save(
+            [_enrichment(s.id, f) for s, f in zip(todo, found, strict=True)]
+        )
+        if written and self.settings.enrich_stories:
+            self._cluster(self._story_index(), written)
+        return len(written)
+
     def _run(
         self,
         batch: int,
@@ -176,20 +190,22 @@ class Enricher:
     # -- stories --------------------------------------------------------------------------
 
     def _story_index(self) -> StoryIndex:
-        window = timedelta(hours=self.settings.story_window_hours)
-        index = StoryIndex(window=window)
-        if not self.settings.enrich_stories:
-            return index
+        index = StoryIndex(window=timedelta(hours=self.settings.story_window_hours))
+        if self.settings.enrich_stories:
+            self._load_stories(index)
+        return index
+
+    def _load_stories(self, index: StoryIndex) -> None:
+        """Put the stored stories still open into the index."""
         latest = self.store.stories.recent_stories(limit=1)
         if not latest:
-            return index
-        members = self.store.stories.story_members(
-            since=min(latest[0].last_at, utcnow()) - window, min_salience=_STORY_SALIENCE
-        )
+            return
+        # An article dated in the future must not close every story of today.
+        since = min(latest[0].last_at, utcnow()) - index.window
+        members = self.store.stories.story_members(since=since, min_salience=_STORY_SALIENCE)
         for m in members:
             if m.story_id is not None:
                 index.add(m.story_id, _story_input(m))
-        return index
 
     def _cluster(self, index: StoryIndex, article_ids: Sequence[int]) -> None:
         members = self.store.stories.story_members(
@@ -212,7 +228,12 @@ class Enricher:
         by_id = {m.article_id: m for m in members}
         assignments = index.assign_all(_story_input(m) for m in members)
         touched = {s for _, s in assignments}
-        created = self.store.stories.assign_stories(assignments, by_id, index.leads(touched))
+        created, lost = self.store.stories.assign_stories(assignments, by_id, index.leads(touched))
+        if lost:
+            # Another run clustered some of these first: start again from what is stored.
+            index.clear()
+            self._load_stories(index)
+            return
         # New stories now have ids: re-key them so that later batches join them by id.
         index.rekey(created)
 

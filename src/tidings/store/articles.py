@@ -240,15 +240,18 @@ class ArticleRepository:
 
     # -- deferred enrichment -------------------------------------------------------------------
 
-    def pending_enrichment(self, limit: int = 64, *, after_id: int = 0) -> list[StoredArticle]:
-        """Articles not enriched yet (oldest first, with bodies), ids above `after_id`."""
+    def pending_enrichment(
+        self, limit: int = 64, *, after_id: int = 0, ids: Sequence[int] | None = None
+    ) -> list[StoredArticle]:
+        """Articles not enriched yet (oldest first, with bodies), ids above `after_id` (and
+        among `ids` when given)."""
+        query = sa.select(articles).where(
+            articles.c.enriched_at.is_(None), articles.c.id > after_id
+        )
+        if ids is not None:
+            query = query.where(articles.c.id.in_(list(ids)))
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(articles)
-                .where(articles.c.enriched_at.is_(None), articles.c.id > after_id)
-                .order_by(articles.c.id)
-                .limit(limit)
-            ).all()
+            rows = conn.execute(query.order_by(articles.c.id).limit(limit)).all()
         return [to_stored(r, (), with_body=True) for r in rows]
 
     def count_pending_enrichment(self) -> int:

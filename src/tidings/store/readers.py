@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tidings.core import ConflictError, Follow, FollowKind, InvalidInputError, NotFoundError, Reader
 from tidings.core.text import as_utc, normalise_key, utcnow
-from tidings.store.tables import entities, follows, readers
+from tidings.store.tables import entities, follows, readers, topics
 from tidings.store.understanding import entity_by_key_or_alias
 
 
@@ -73,16 +73,7 @@ class ReaderRepository:
             raise InvalidInputError("a source follow takes the source's numeric id")
         self.get(reader_id)
         with self._engine.begin() as conn:
-            if kind is FollowKind.ENTITY:
-                # Another name of a known entity follows that entity ("Lavrov" → "Sergey
-                # Lavrov", "ETIM" → "East Turkestan Islamic Movement").
-                entity_id = entity_by_key_or_alias(conn, key)
-                if entity_id is not None:
-                    row = conn.execute(
-                        sa.select(entities.c.key, entities.c.name).where(entities.c.id == entity_id)
-                    ).one()
-                    if row.key != key:
-                        key, label = row.key, row.name
+            key, label = _known_name(conn, kind, key, label)
             existing = conn.execute(
                 sa.select(follows.c.id).where(
                     follows.c.reader_id == reader_id,
@@ -110,12 +101,16 @@ class ReaderRepository:
         return Follow(reader_id=reader_id, kind=kind, value=key, weight=weight, label=label)
 
     def unfollow(self, reader_id: int, kind: FollowKind, value: str) -> bool:
+        """Remove a follow or mute, named as it was followed ("Lavrov", "Crime and law") or
+        by its key."""
+        key = normalise_key(value)
         with self._engine.begin() as conn:
+            keys = {key, _known_name(conn, kind, key, value)[0]}
             res = conn.execute(
                 follows.delete().where(
                     follows.c.reader_id == reader_id,
                     follows.c.kind == kind.value,
-                    follows.c.value == normalise_key(value),
+                    follows.c.value.in_(sorted(keys)),
                 )
             )
         return res.rowcount > 0
@@ -135,3 +130,29 @@ class ReaderRepository:
             )
             for r in rows
         ]
+
+
+def _known_name(conn: sa.Connection, kind: FollowKind, key: str, label: str) -> tuple[str, str]:
+    """The key and display name a follow should have: another name of a known entity follows
+    that entity ("Lavrov" → "Sergey Lavrov", "ETIM" → "East Turkestan Islamic Movement"); a
+    topic named by its label follows that topic ("Crime and law" → "crime-and-law")."""
+    if kind is FollowKind.ENTITY:
+        entity_id = entity_by_key_or_alias(conn, key)
+        if entity_id is not None:
+            row = conn.execute(
+                sa.select(entities.c.key, entities.c.name).where(entities.c.id == entity_id)
+            ).one()
+            if row.key != key:
+                return row.key, row.name
+    elif kind is FollowKind.TOPIC:
+        found = conn.execute(sa.select(topics.c.key).where(topics.c.key == key)).first()
+        if found is None:
+            named = conn.execute(
+                sa.select(topics.c.key, topics.c.label)
+                .where(sa.func.lower(topics.c.label) == label.lower())
+                .order_by(topics.c.id)
+                .limit(1)
+            ).first()
+            if named is not None:
+                return named.key, named.label
+    return key, label

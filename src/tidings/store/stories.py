@@ -108,11 +108,14 @@ class StoryRepository:
         assignments: Sequence[tuple[int, int | str]],
         members: Mapping[int, StoryMember],
         leads: Mapping[int | str, int],
-    ) -> dict[str, int]:
+    ) -> tuple[dict[str, int], int]:
         """Write story assignments in one transaction. Each assignment is (article id, story):
         an existing story id, or a new story's temporary name (a str) that gets a row here.
-        `leads` gives each touched story's lead article. Returns the ids of the new stories."""
+        `leads` gives each touched story's lead article. Returns the ids of the new stories
+        and how many articles another run had already given a story (those keep theirs; a
+        new story left without members is deleted)."""
         created: dict[str, int] = {}
+        lost = 0
         with self._engine.begin() as conn:
             for article_id, story in assignments:
                 m = members[article_id]
@@ -135,10 +138,13 @@ class StoryRepository:
                 else:
                     story_id = story
                 # Another run may have given this article a story meanwhile: first one wins.
-                conn.execute(
-                    articles.update()
-                    .where(articles.c.id == article_id, articles.c.story_id.is_(None))
-                    .values(story_id=story_id)
+                lost += (
+                    1
+                    - conn.execute(
+                        articles.update()
+                        .where(articles.c.id == article_id, articles.c.story_id.is_(None))
+                        .values(story_id=story_id)
+                    ).rowcount
                 )
             touched = {s if isinstance(s, int) else created[s] for _, s in assignments}
             lead_ids = {(s if isinstance(s, int) else created[s]): a for s, a in leads.items()}
@@ -165,7 +171,7 @@ class StoryRepository:
                         sa.select(articles.c.title).where(articles.c.id == lead)
                     ).scalar_one()
                 conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
-        return created
+        return created, lost
 
     def story(self, story_id: int) -> StoryRow:
         with self._engine.connect() as conn:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tidings.core import EntityLabel, EntityMention, NotFoundError, Quote, TopicScore
 from tidings.core.text import normalise_key, utcnow
@@ -78,12 +79,19 @@ class UnderstandingRepository:
                     where.append(articles.c.enriched_at.is_(None))
                 if conn.execute(articles.update().where(*where).values(**values)).rowcount != 1:
                     continue
+                # Aliases are counted once per article: re-enrichment does not count again.
+                first_time = not conn.execute(
+                    sa.select(article_entities.c.article_id)
+                    .where(article_entities.c.article_id == r.article_id)
+                    .limit(1)
+                ).first()
                 conn.execute(
                     article_entities.delete().where(article_entities.c.article_id == r.article_id)
                 )
                 resolved = _resolve_aliases(conn, r.entities)
                 link_entities(conn, r.article_id, resolved)
-                _record_aliases(conn, resolved)
+                if first_time:
+                    _record_aliases(conn, resolved)
                 _replace_topics(conn, r.article_id, r.topics)
                 _replace_quotes(conn, r.article_id, r.quotes, resolved)
                 written.append(r.article_id)
@@ -289,9 +297,8 @@ def _resolve_aliases(conn: sa.Connection, found: Sequence[EntityMention]) -> lis
                 row = conn.execute(
                     sa.select(entities.c.name, entities.c.label).where(entities.c.id == entity_id)
                 ).one()
-                # The model often types a lone surname as an organisation: a surname that
-                # is a known person's alias is that person.
-                if " " in row.name and row.label in (m.label.value, EntityLabel.PERSON.value):
+                # Only an entity of the same kind: the carmaker "Ford" is not Gerald Ford.
+                if " " in row.name and row.label == m.label.value:
                     name = row.name
                     m = EntityMention(
                         name=row.name,
@@ -314,8 +321,11 @@ def _record_aliases(conn: sa.Connection, found: Sequence[EntityMention]) -> None
     for m in found:
         for alias in m.aliases:
             akey = normalise_key(alias)
+            # alias_key and alias are VARCHAR(256): no real alias is longer
+            if len(akey) > 256 or len(alias) > 256:
+                continue
             if akey and akey != normalise_key(m.name):
-                pairs[(akey, normalise_key(m.name))] = alias[:256]
+                pairs[(akey, normalise_key(m.name))] = alias
     if not pairs:
         return
     ekeys = sorted({e for _, e in pairs})
@@ -324,11 +334,9 @@ def _record_aliases(conn: sa.Connection, found: Sequence[EntityMention]) -> None
         .tuples()
         .all()
     )
-    from sqlalchemy.dialects import postgresql, sqlite
-
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     rows = [
-        {"alias_key": akey[:256], "entity_id": ids[ekey], "alias": alias, "count": 1}
+        {"alias_key": akey, "entity_id": ids[ekey], "alias": alias, "count": 1}
         for (akey, ekey), alias in sorted(pairs.items())
         if ekey in ids
     ]
