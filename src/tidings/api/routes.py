@@ -27,7 +27,6 @@ from tidings.core import (
     Event,
     EventKind,
     Follow,
-    FollowKind,
     InvalidInputError,
     NotFoundError,
     Reader,
@@ -35,7 +34,6 @@ from tidings.core import (
 )
 from tidings.ingest import OpmlFeed, write_opml
 from tidings.pipeline import reader_feed
-from tidings.store import Store
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
@@ -46,13 +44,6 @@ def _reader_out(r: Reader) -> ReaderOut:
 
 def _follow_out(f: Follow) -> FollowOut:
     return FollowOut(kind=f.kind.value, value=f.value, label=f.label, muted=f.muted)
-
-
-def _entity_key(store: Store, name: str) -> str | None:
-    try:
-        return store.understanding.entity(name)[0]
-    except NotFoundError:
-        return None
 
 
 @router.get("/health", response_model=HealthOut)
@@ -178,12 +169,8 @@ def remove_follow(reader_id: Id, kind: str, value: str, request: Request) -> Res
     store = store_of(request)
     store.readers.get(reader_id)
     fkind = parse_follow_kind(kind)
-    if not store.readers.unfollow(reader_id, fkind, value) and not (
-        # An entity followed by another of its names ("Lavrov") is stored as the entity.
-        fkind is FollowKind.ENTITY
-        and (canonical := _entity_key(store, value)) is not None
-        and store.readers.unfollow(reader_id, fkind, canonical)
-    ):
+    # by the name followed ("Lavrov", "Crime and law") or the stored key
+    if not store.readers.unfollow(reader_id, fkind, value):
         raise NotFoundError(f"reader {reader_id} does not follow {kind} {value!r}")
     store.events.record(
         Event(reader_id=reader_id, article_id=None, kind=EventKind.UNFOLLOW, value=value)
