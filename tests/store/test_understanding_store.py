@@ -132,9 +132,7 @@ def test_a_story_race_keeps_the_first_assignment_and_leaves_no_empty_story(store
     a, b = _article(store, "Quake one"), _article(store, "Quake two")
     for aid in (a, b):
         _enrich(store, aid)
-    members = {
-        aid: StoryMember(aid, None, None, (), WHEN, None, f"Quake {aid}") for aid in (a, b)
-    }
+    members = {aid: StoryMember(aid, None, None, (), WHEN, None, f"Quake {aid}") for aid in (a, b)}
     created, lost = store.stories.assign_stories([(a, "s1"), (b, "s1")], members, {"s1": a})
     assert lost == 0
     first = created["s1"]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tidings.enrich.embeddings import EmbeddingBackend, MiniLMBackend, embedding_text
     from tidings.enrich.entities import EntityExtractor
     from tidings.enrich.language import detect_language
-    from tidings.enrich.places import country_of, place_of, place_topics
+    from tidings.enrich.places import country_of, country_of_demonym, place_of, place_topics
     from tidings.enrich.quotes import extract_quotes
     from tidings.enrich.stories import StoryIndex, StoryInput
     from tidings.enrich.summary import summarise
@@ -40,6 +40,7 @@ _EXPORTS = {
     "EntityExtractor": "tidings.enrich.entities",
     "detect_language": "tidings.enrich.language",
     "country_of": "tidings.enrich.places",
+    "country_of_demonym": "tidings.enrich.places",
     "place_of": "tidings.enrich.places",
     "place_topics": "tidings.enrich.places",
     "extract_quotes": "tidings.enrich.quotes",
@@ -66,6 +67,7 @@ __all__ = [
     "StoryInput",
     "TopicClassifier",
     "country_of",
+    "country_of_demonym",
     "detect_language",
     "embedding_text",
     "extract_quotes",

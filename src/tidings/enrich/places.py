@@ -26,6 +26,8 @@ __all__ = [
     "DEFAULT_MIN_SCORE",
     "SUBPLACE_WEIGHT",
     "country_of",
+    "country_of_demonym",
+    "named_place",
     "place_of",
     "place_topics",
 ]
@@ -107,6 +109,17 @@ class _Index:
                 weight = 1.0 if named else SUBPLACE_WEIGHT
                 senses.append(_Sense(country, weight, country, context=frozenset(context)))
             self.senses[_norm(name)] = tuple(senses)  # replaces any single sense
+        self.demonyms: dict[str, tuple[str, str]] = {}
+        for line in _lines(gz.DEMONYMS):
+            label, _, words = (p.strip() for p in line.partition("::"))
+            place = self.named(label)
+            if place is None or place[1] != label:
+                raise ValueError(f"nationality words for {label!r}, not a listed place")
+            for word in _names(words):
+                key = _norm(word)
+                if key in self.demonyms:
+                    raise ValueError(f"nationality word {word!r} is listed twice")
+                self.demonyms[key] = place
 
     def _add(self, names: Iterable[str], sense: _Sense) -> None:
         for name in names:
@@ -118,6 +131,13 @@ class _Index:
                 self.senses[key] = (sense,)
             if sense.weight == 1.0:
                 self.country_names[sense.topic[0]].add(key)
+
+    def named(self, name: str) -> tuple[str, str] | None:
+        """The country, territory or region a name names itself (not a city or region in it)."""
+        senses = self.senses.get(_norm(name), ())
+        if len(senses) == 1 and senses[0].weight == 1.0:
+            return senses[0].topic
+        return None
 
     def lookup(self, name: str) -> tuple[_Sense, ...]:
         key = _norm(name)
@@ -152,6 +172,22 @@ def country_of(name: str) -> tuple[str, str] | None:
     States); `place_topics` uses the rest of the article to choose instead."""
     senses = _index().lookup(name)
     return senses[0].country if senses else None
+
+
+def country_of_demonym(word: str) -> tuple[str, str] | None:
+    """The place a nationality word stands for, as (key, label): "Chinese" and "chinese" give
+    ("china", "China"), "Afghans" ("afghanistan", "Afghanistan"), "Britons" the United Kingdom,
+    "Hongkongers" Hong Kong and "European" the Europe region. None for other words, among them
+    religious and ethnic groups ("Muslim", "Kurdish") and words with two common senses
+    ("Georgian"). The forms listed in `_gazetteer.DEMONYMS` only: no stemming."""
+    return _index().demonyms.get(_norm(word))
+
+
+def named_place(name: str) -> tuple[str, str] | None:
+    """The country, territory or world region a name names directly ("U.S." → United States),
+    as (key, label); None for a city or region inside one ("Kabul"), an ambiguous name
+    ("Georgia") and unknown names."""
+    return _index().named(name)
 
 
 def place_of(name: str) -> tuple[str, str] | None:

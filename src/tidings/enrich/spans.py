@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidings.core import EntityLabel
-from tidings.enrich.entities import clean_name, is_generic
+from tidings.enrich.entities import clean_name, defuse, is_generic
 
 __all__ = ["SPACY_LABELS", "EntitySpan", "entity_spans"]
 
@@ -49,7 +49,9 @@ def entity_spans(
 ) -> Iterator[list[EntitySpan]]:
     """The entity spans of each text, in order (one list per text)."""
     items = list(texts)
-    for text, doc in zip(items, nlp.pipe(items, batch_size=batch_size), strict=True):
+    for text, doc in zip(
+        items, nlp.pipe((defuse(t) for t in items), batch_size=batch_size), strict=True
+    ):
         yield _spans(text, doc)
 
 
