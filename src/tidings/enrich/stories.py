@@ -54,9 +54,13 @@ class _Story:
     entities: Counter[str] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)
 
+    _centroid: np.ndarray | None = None  # cached; reset when a member is added
+
     def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.total))
-        return self.total / norm if norm > 0 else self.total
+        if self._centroid is None:
+            norm = float(np.linalg.norm(self.total))
+            self._centroid = self.total / norm if norm > 0 else self.total
+        return self._centroid
 
     def lead(self) -> int:
         c = self.centroid()
@@ -99,6 +103,7 @@ class StoryIndex:
             story = self._stories[story_key] = _Story(key=story_key, total=zero, last_at=item.at)
         if vec is not None and story.total.shape == vec.shape:
             story.total = story.total + vec
+            story._centroid = None
         story.last_at = max(story.last_at, item.at)
         story.members.append((item.article_id, vec, item.at))
         story.entities.update(item.entities)

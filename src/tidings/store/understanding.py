@@ -3,6 +3,7 @@ quotes, summaries, embeddings and stories."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,13 +82,8 @@ class UnderstandingRepository:
                     continue
                 # Aliases are counted once per article: re-enrichment does not count again.
                 first_time = not conn.execute(
-                    sa.select(article_entities.c.article_id)
-                    .where(article_entities.c.article_id == r.article_id)
-                    .limit(1)
-                ).first()
-                conn.execute(
                     article_entities.delete().where(article_entities.c.article_id == r.article_id)
-                )
+                ).rowcount
                 resolved = _resolve_aliases(conn, r.entities)
                 link_entities(conn, r.article_id, resolved)
                 if first_time:
@@ -285,30 +281,55 @@ def entity_by_key_or_alias(conn: sa.Connection, key: str) -> int | None:
 
 
 def _resolve_aliases(conn: sa.Connection, found: Sequence[EntityMention]) -> list[EntityMention]:
-    """Cross-article canonical names: a single-word person, or an acronym, that another
-    article named in full becomes that entity ("Lavrov" → "Sergey Lavrov")."""
+    """Cross-article canonical names: a single-word person or organisation (or an acronym)
+    that another article named in full becomes that entity ("Lavrov" → "Sergey Lavrov"), with
+    the rules of `entity_by_key_or_alias`, in two queries for the whole article."""
+    short = {
+        normalise_key(m.name)
+        for m in found
+        if " " not in m.name and m.label in (EntityLabel.PERSON, EntityLabel.ORG)
+    }
+    short.discard("")
+    full: dict[str, tuple[str, str]] = {}  # short key → (name, label) of the entity it means
+    if short:
+        known = set(
+            conn.execute(sa.select(entities.c.key).where(entities.c.key.in_(sorted(short))))
+            .scalars()
+            .all()
+        )
+        rows = conn.execute(
+            sa.select(
+                entity_aliases.c.alias_key,
+                entity_aliases.c.count,
+                entities.c.name,
+                entities.c.label,
+            )
+            .join(entities, entities.c.id == entity_aliases.c.entity_id)
+            .where(entity_aliases.c.alias_key.in_(sorted(short - known)))
+            .order_by(entity_aliases.c.alias_key, entity_aliases.c.count.desc())
+        ).all()
+        by_alias: dict[str, list[Any]] = defaultdict(list)
+        for r in rows:
+            by_alias[r.alias_key].append(r)
+        for akey, cands in by_alias.items():
+            # an alias shared by two entities counts only when one has it far more often
+            if len(cands) == 1 or cands[0].count >= 3 * cands[1].count:
+                full[akey] = (cands[0].name, cands[0].label)
     out: list[EntityMention] = []
     seen: set[str] = set()
     for m in found:
-        name = m.name
-        if " " not in name and m.label in (EntityLabel.PERSON, EntityLabel.ORG):
-            entity_id = entity_by_key_or_alias(conn, normalise_key(name))
-            if entity_id is not None:
-                row = conn.execute(
-                    sa.select(entities.c.name, entities.c.label).where(entities.c.id == entity_id)
-                ).one()
-                # Only an entity of the same kind: the carmaker "Ford" is not Gerald Ford.
-                if " " in row.name and row.label == m.label.value:
-                    name = row.name
-                    m = EntityMention(
-                        name=row.name,
-                        label=EntityLabel(row.label),
-                        count=m.count,
-                        salience=m.salience,
-                        first_offset=m.first_offset,
-                        aliases=tuple(sorted({*m.aliases, m.name})),
-                    )
-        key = normalise_key(name)
+        target = full.get(normalise_key(m.name)) if " " not in m.name else None
+        # Only an entity of the same kind: the carmaker "Ford" is not Gerald Ford.
+        if target is not None and " " in target[0] and target[1] == m.label.value:
+            m = EntityMention(
+                name=target[0],
+                label=m.label,
+                count=m.count,
+                salience=m.salience,
+                first_offset=m.first_offset,
+                aliases=tuple(sorted({*m.aliases, m.name})),
+            )
+        key = normalise_key(m.name)
         if key in seen:
             continue
         seen.add(key)
