@@ -24,6 +24,7 @@ COMMANDS = [
     ["enrich"],
     ["reenrich"],
     ["quotes"],
+    ["eval", "mind"],
     ["refresh"],
     ["sources"],
     ["import-opml"],

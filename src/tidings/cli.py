@@ -18,6 +18,7 @@ from rich.table import Table
 
 from tidings._cli_base import _open, _settings, app, err, friendly, out, readers_app
 from tidings._cli_enrich import enrich, quotes, reenrich  # noqa: F401  (registers commands)
+from tidings._cli_eval import eval_mind  # noqa: F401  (registers commands)
 from tidings._cli_sources import _health, _import_one
 from tidings.core import (
     IngestError,
