@@ -159,15 +159,19 @@ class _ALS:
         rows, cols = zip(*pairs.keys(), strict=True)
         data = np.asarray(list(pairs.values()), dtype=np.float32)
         matrix = csr_matrix((data, (rows, cols)), shape=(len(users), len(items)))
-        model = AlternatingLeastSquares(
-            factors=ALS_FACTORS,
-            iterations=ALS_ITERATIONS,
-            regularization=0.05,
-            alpha=20.0,
-            random_state=seed,
-            num_threads=1,
-        )
-        model.fit(matrix, show_progress=False)
+        from threadpoolctl import threadpool_limits
+
+        # one BLAS thread: implicit runs its own loop, and a BLAS pool under it is slower
+        with threadpool_limits(1, "blas"):
+            model = AlternatingLeastSquares(
+                factors=ALS_FACTORS,
+                iterations=ALS_ITERATIONS,
+                regularization=0.05,
+                alpha=20.0,
+                random_state=seed,
+                num_threads=1,
+            )
+            model.fit(matrix, show_progress=False)
         self.user_f = np.asarray(model.user_factors, dtype=np.float32)
         self.item_f = np.asarray(model.item_factors, dtype=np.float32)
 
