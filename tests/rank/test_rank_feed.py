@@ -17,7 +17,7 @@ from tidings.core import (
     TopicScore,
 )
 from tidings.rank import freshness, rank_feed
-from tidings.rank.feed import topic_strengths
+from tidings.rank.feed import subjects, topic_strengths
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
@@ -150,3 +150,23 @@ def test_an_entity_follow_matches_a_place_topic_and_a_mute_hides_it() -> None:
     assert feed[0].article.id == 1 and feed[0].reason == "Because you follow Afghanistan"
     muted = rank_feed([other, kabul], [follow(FollowKind.TOPIC, "Afghanistan", -1.0)], [], NOW)
     assert [r.article.id for r in muted] == [2]
+
+
+def test_fewer_like_this_sinks_stories_sharing_its_subjects_and_drops_itself() -> None:
+    afghan = TopicScore("afghanistan", "Afghanistan", "place", 0.9)
+    world = TopicScore("world", "World", "taxonomy", 0.9)
+    seed = with_topics(1, afghan, world)
+    other_afghan = with_topics(2, afghan, world, age_h=2)
+    other_world = with_topics(3, world, age_h=2)
+    follows = [follow(FollowKind.TOPIC, "Afghanistan"), follow(FollowKind.TOPIC, "World")]
+    before = {
+        r.article.id: r.score
+        for r in rank_feed([seed, other_afghan, other_world], follows, [], NOW)
+    }
+    fewer = [Event(reader_id=1, article_id=1, kind=EventKind.FEWER_LIKE_THIS)]
+    after = rank_feed([seed, other_afghan, other_world], follows, fewer, NOW, disliked=[seed])
+    scores = {r.article.id: r.score for r in after}
+    assert 1 not in scores  # the story itself is gone
+    assert scores[2] < before[2]  # another Afghanistan story sinks
+    assert scores[3] == before[3]  # a broad topic (World) alone is not a shared subject
+    assert subjects(seed) == {"afghanistan"}

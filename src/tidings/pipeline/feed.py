@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from tidings.core import Follow, FollowKind, StoredArticle
+from tidings.core import EventKind, Follow, FollowKind, StoredArticle
 from tidings.core.text import utcnow
 from tidings.rank import RankedItem, rank_feed, story_key
 from tidings.store import Store
@@ -34,7 +34,19 @@ def reader_feed(
     )
     candidates = matched + store.articles.recent(RECENT_CANDIDATES)
     candidates += _other_copies(store, candidates)
-    return rank_feed(candidates, follows, events, now or utcnow(), limit=limit, offset=offset)
+    fewer_ids = sorted(
+        {e.article_id for e in events if e.kind is EventKind.FEWER_LIKE_THIS and e.article_id}
+    )
+    disliked = store.articles.by_ids(fewer_ids[-100:]) if fewer_ids else []
+    return rank_feed(
+        candidates,
+        follows,
+        events,
+        now or utcnow(),
+        limit=limit,
+        offset=offset,
+        disliked=disliked,
+    )
 
 
 def _resolved(store: Store, follows: list[Follow]) -> list[Follow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -23,6 +24,8 @@ _MUTE_THRESHOLD = 0.3  # a muted thing matching at least this strongly hides the
 _FRESHNESS_WEIGHT = 0.25
 _FRESHNESS_HALF_LIFE_H = 36.0
 _SEEN_FACTOR = 0.5  # stories already opened sink below unread ones
+_FEWER_FACTOR = 0.6  # per subject shared with a story marked "fewer like this"
+_SUBJECT_SALIENCE = 0.3  # an entity this salient is a subject of its article
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,16 @@ def topic_strengths(art: StoredArticle) -> dict[str, float]:
         key = normalise_key(t.key)
         out[key] = max(out.get(key, 0.0), min(strength, 1.0))
     return out
+
+
+def subjects(art: StoredArticle) -> set[str]:
+    """What an article is specifically about: its source tags, places and salient entities
+    (not the broad taxonomy topics)."""
+    keys = {normalise_key(t) for t in art.article.topics}
+    keys.update(normalise_key(t.key) for t in art.topics if t.kind != "taxonomy")
+    keys.update(normalise_key(e.name) for e in art.entities if e.salience >= _SUBJECT_SALIENCE)
+    keys.discard("")
+    return keys
 
 
 def _match(
@@ -106,8 +119,14 @@ def rank_feed(
     *,
     limit: int = 50,
     offset: int = 0,
+    disliked: Sequence[StoredArticle] = (),
 ) -> list[RankedItem]:
     """Order candidate stories for one reader.
+
+    `disliked` are the articles the reader marked "fewer like this": a story sharing their
+    subjects (source tags, places, salient entities) scores `_FEWER_FACTOR` less per shared
+    subject (at most three), so that other Afghanistan stories sink after "fewer like this" on
+    one (broad taxonomy topics such as World do not count: they would sink everything).
 
     Score = Σ weight·match over positive follows + freshness bonus (and a small recency
     tie-break), halved for stories the reader already opened. A story the reader hid, marked
@@ -129,6 +148,7 @@ def rank_feed(
     }
     positives = [f for f in follows if f.weight > 0]
     mutes = [f for f in follows if f.weight < 0]
+    fewer = set().union(*(subjects(a) for a in disliked)) if disliked else set()
     stories: dict[int, list[StoredArticle]] = {}
     done: set[int] = set()
     for art in articles:
@@ -142,7 +162,9 @@ def rank_feed(
             continue
         opened = key in seen or any(a.id in seen for a in copies)
         scored = [
-            pair for a in copies if (pair := _score(a, positives, mutes, now, opened)) is not None
+            pair
+            for a in copies
+            if (pair := _score(a, positives, mutes, now, opened, fewer)) is not None
         ]
         if not scored:
             continue
@@ -162,6 +184,7 @@ def _score(
     mutes: Sequence[Follow],
     now: datetime,
     opened: bool,
+    fewer: AbstractSet[str] = frozenset(),
 ) -> tuple[RankedItem, float] | None:
     """One article scored for one reader, with the part of the score its follows give; None
     when a mute hides it."""
@@ -182,6 +205,8 @@ def _score(
     score = interest + _FRESHNESS_WEIGHT * fresh + tiebreak
     if opened:
         score *= _SEEN_FACTOR
+    if fewer:
+        score *= _FEWER_FACTOR ** min(len(subjects(art) & fewer), 3)
     if matches:
         reason = _reason(matches[0][1])
     elif fresh > 0.5:
