@@ -37,6 +37,14 @@ class RankedItem:
     also: tuple[StoredArticle, ...] = ()  # other sources' copies of the same story
 
 
+def group_key(art: StoredArticle) -> tuple[str, int]:
+    """The story an article is shown under in a feed: its story cluster (every source's
+    coverage of one event) when enrichment has found it, else its near-duplicate group."""
+    if art.story_id is not None:
+        return ("story", art.story_id)
+    return ("copy", story_key(art))
+
+
 def story_key(art: StoredArticle) -> int:
     """The story an article belongs to: its canonical article's id (its own when it is not a
     near duplicate of another)."""
@@ -132,9 +140,11 @@ def rank_feed(
     tie-break), halved for stories the reader already opened. A story the reader hid, marked
     "fewer like this", or that strongly matches a mute is dropped.
 
-    Near duplicates (`duplicate_of`) are one story: it appears once, as its canonical article
-    unless another copy scores higher for this reader (a followed source or author), carrying
-    the other copies in `also`. Hiding or opening any copy counts for the whole story; a copy
+    A story cluster (`story_id`: every source's coverage of one event), or before enrichment
+    a group of near duplicates (`duplicate_of`), is one story: it appears once, as its
+    canonical article unless another copy scores higher for this reader (it matches the
+    reader's follows better: a followed source, author or entity), carrying the other copies
+    in `also`. Hiding or opening any copy counts for the whole story; a copy
     that matches a mute is left out, and the story shows through another copy if one remains."""
     hidden = {
         e.article_id
@@ -149,18 +159,21 @@ def rank_feed(
     positives = [f for f in follows if f.weight > 0]
     mutes = [f for f in follows if f.weight < 0]
     fewer = set().union(*(subjects(a) for a in disliked)) if disliked else set()
-    stories: dict[int, list[StoredArticle]] = {}
+    stories: dict[tuple[str, int], list[StoredArticle]] = {}
     done: set[int] = set()
     for art in articles:
         if art.id in done:
             continue
         done.add(art.id)
-        stories.setdefault(story_key(art), []).append(art)
+        stories.setdefault(group_key(art), []).append(art)
     ranked: list[RankedItem] = []
-    for key, copies in stories.items():
-        if any(a.id in hidden for a in copies) or key in hidden:
+    for copies in stories.values():
+        keys = {a.id for a in copies} | {story_key(a) for a in copies}
+        if keys & hidden:
             continue
-        opened = key in seen or any(a.id in seen for a in copies)
+        opened = bool(keys & seen)
+        # the canonical copy: an original (not a near duplicate), the oldest first
+        key = min((a.id for a in copies if a.duplicate_of is None), default=story_key(copies[0]))
         scored = [
             pair
             for a in copies
