@@ -170,3 +170,21 @@ def test_fewer_like_this_sinks_stories_sharing_its_subjects_and_drops_itself() -
     assert scores[2] < before[2]  # another Afghanistan story sinks
     assert scores[3] == before[3]  # a broad topic (World) alone is not a shared subject
     assert subjects(seed) == {"afghanistan"}
+
+
+def test_a_story_many_readers_opened_rises_and_says_why() -> None:
+    world = TopicScore("world", "World", "taxonomy", 0.9)
+    quiet = with_topics(1, world)
+    popular = with_topics(2, world, age_h=3)
+    unlabelled = art(3, age_h=3)
+    feed = rank_feed([quiet, popular, unlabelled], [], [], NOW, popularity={2: 12, 3: 5})
+    assert feed[0].article.id == 2
+    reasons = {r.article.id: r.reason for r in feed}
+    assert reasons[2] == "Popular in World"
+    assert reasons[3] == "Trending now"
+    assert reasons[1] == "Latest news"
+    # a follow's reason comes first
+    followed = rank_feed(
+        [popular], [follow(FollowKind.TOPIC, "World")], [], NOW, popularity={2: 12}
+    )
+    assert followed[0].reason == "Because you follow World"

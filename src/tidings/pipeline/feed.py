@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tidings.core import EventKind, Follow, FollowKind, StoredArticle
 from tidings.core.text import utcnow
@@ -12,6 +12,7 @@ from tidings.store import Store
 
 RECENT_CANDIDATES = 1000
 FOLLOW_CANDIDATES = 500
+TRENDING_WINDOW = timedelta(hours=24)  # readers who opened a story in this window make it popular
 
 
 def reader_feed(
@@ -38,14 +39,17 @@ def reader_feed(
         {e.article_id for e in events if e.kind is EventKind.FEWER_LIKE_THIS and e.article_id}
     )
     disliked = store.articles.by_ids(fewer_ids[-100:]) if fewer_ids else []
+    when = now or utcnow()
+    popularity = store.events.readers_per_article(since=when - TRENDING_WINDOW)
     return rank_feed(
         candidates,
         follows,
         events,
-        now or utcnow(),
+        when,
         limit=limit,
         offset=offset,
         disliked=disliked,
+        popularity=popularity,
     )
 
 

@@ -4,7 +4,7 @@ reason. Pure functions over values passed in: no database, no I/O."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,6 +25,9 @@ _FRESHNESS_WEIGHT = 0.25
 _FRESHNESS_HALF_LIFE_H = 36.0
 _SEEN_FACTOR = 0.5  # stories already opened sink below unread ones
 _FEWER_FACTOR = 0.6  # per subject shared with a story marked "fewer like this"
+_POPULAR_WEIGHT = 0.3  # at most this much for a story many readers opened lately
+_POPULAR_FULL = 20  # readers for the whole popularity bonus (log-scaled below it)
+TRENDING_MIN = 3  # readers who opened a story lately for it to be "trending"
 _SUBJECT_SALIENCE = 0.3  # an entity this salient is a subject of its article
 
 
@@ -128,6 +131,7 @@ def rank_feed(
     limit: int = 50,
     offset: int = 0,
     disliked: Sequence[StoredArticle] = (),
+    popularity: Mapping[int, int] | None = None,
 ) -> list[RankedItem]:
     """Order candidate stories for one reader.
 
@@ -135,6 +139,10 @@ def rank_feed(
     subjects (source tags, places, salient entities) scores `_FEWER_FACTOR` less per shared
     subject (at most three), so that other Afghanistan stories sink after "fewer like this" on
     one (broad taxonomy topics such as World do not count: they would sink everything).
+
+    `popularity` gives, per article, how many readers opened it lately: a story many opened
+    gets up to `_POPULAR_WEIGHT` more, and one that matches no follow is explained as
+    "Popular in World" (its taxonomy topic) or "Trending now".
 
     Score = Σ weight·match over positive follows + freshness bonus (and a small recency
     tie-break), halved for stories the reader already opened. A story the reader hid, marked
@@ -177,7 +185,8 @@ def rank_feed(
         scored = [
             pair
             for a in copies
-            if (pair := _score(a, positives, mutes, now, opened, fewer)) is not None
+            if (pair := _score(a, positives, mutes, now, opened, fewer, popularity or {}))
+            is not None
         ]
         if not scored:
             continue
@@ -198,6 +207,7 @@ def _score(
     now: datetime,
     opened: bool,
     fewer: AbstractSet[str] = frozenset(),
+    popularity: Mapping[int, int] | None = None,
 ) -> tuple[RankedItem, float] | None:
     """One article scored for one reader, with the part of the score its follows give; None
     when a mute hides it."""
@@ -215,13 +225,18 @@ def _score(
     fresh = freshness(when, now)
     # A tiny, monotonic recency term keeps old stories in date order.
     tiebreak = 1e-3 / (1.0 + max((now - when).total_seconds(), 0.0) / 86400.0)
-    score = interest + _FRESHNESS_WEIGHT * fresh + tiebreak
+    readers = (popularity or {}).get(art.id, 0)
+    popular = _POPULAR_WEIGHT * min(math.log1p(readers) / math.log1p(_POPULAR_FULL), 1.0)
+    score = interest + _FRESHNESS_WEIGHT * fresh + popular + tiebreak
     if opened:
         score *= _SEEN_FACTOR
     if fewer:
         score *= _FEWER_FACTOR ** min(len(subjects(art) & fewer), 3)
     if matches:
         reason = _reason(matches[0][1])
+    elif readers >= TRENDING_MIN:
+        section = next((t.label for t in art.topics if t.kind == "taxonomy"), None)
+        reason = f"Popular in {section}" if section else "Trending now"
     elif fresh > 0.5:
         reason = "Latest news"
     else:

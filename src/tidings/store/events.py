@@ -45,3 +45,18 @@ class EventRepository:
             )
             for r in rows
         ]
+
+    def readers_per_article(self, *, since: datetime) -> dict[int, int]:
+        """How many distinct readers opened (clicked or read) each article since `since`:
+        the whole readership's interest, for "Trending now"."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(events.c.article_id, sa.func.count(sa.distinct(events.c.reader_id)))
+                .where(
+                    events.c.at >= since,
+                    events.c.article_id.is_not(None),
+                    events.c.kind.in_([EventKind.CLICK.value, EventKind.READ.value]),
+                )
+                .group_by(events.c.article_id)
+            ).all()
+        return {int(a): int(n) for a, n in rows}

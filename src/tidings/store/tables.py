@@ -246,4 +246,5 @@ events = sa.Table(
     sa.Column("value", sa.String(512)),
     sa.Column("at", TS, nullable=False),
     sa.Index("ix_events_reader_at", "reader_id", "at"),
+    sa.Index("ix_events_at", "at"),  # 0005: the whole readership's recent events (trending)
 )
