@@ -188,3 +188,15 @@ def test_a_story_many_readers_opened_rises_and_says_why() -> None:
         [popular], [follow(FollowKind.TOPIC, "World")], [], NOW, popularity={2: 12}
     )
     assert followed[0].reason == "Because you follow World"
+
+
+def test_a_fresh_event_many_report_is_a_top_story_for_a_reader_with_no_follows() -> None:
+    single = art(1, age_h=1)
+    big = replace(art(2, age_h=2), story_id=40)
+    stale_big = replace(art(3, age_h=200), story_id=41)
+    feed = rank_feed([single, big, stale_big], [], [], NOW, story_sizes={40: 6, 41: 9})
+    assert [r.article.id for r in feed] == [2, 1, 3]
+    assert feed[0].reason == "Top story: 6 reports"
+    assert feed[2].reason != "Top story: 9 reports"  # old news is not a top story
+    # without sizes (a story of one) nothing changes
+    assert [r.article.id for r in rank_feed([single, big], [], [], NOW)] == [1, 2]

@@ -41,6 +41,8 @@ def reader_feed(
     disliked = store.articles.by_ids(fewer_ids[-100:]) if fewer_ids else []
     when = now or utcnow()
     popularity = store.events.readers_per_article(since=when - TRENDING_WINDOW)
+    rows = store.stories.stories_of({a.story_id for a in candidates if a.story_id is not None})
+    story_sizes = {sid: row.size for sid, row in rows.items()}
     return rank_feed(
         candidates,
         follows,
@@ -50,6 +52,7 @@ def reader_feed(
         offset=offset,
         disliked=disliked,
         popularity=popularity,
+        story_sizes=story_sizes,
     )
 
 

@@ -28,6 +28,9 @@ _FEWER_FACTOR = 0.6  # per subject shared with a story marked "fewer like this"
 _POPULAR_WEIGHT = 0.3  # at most this much for a story many readers opened lately
 _POPULAR_FULL = 20  # readers for the whole popularity bonus (log-scaled below it)
 TRENDING_MIN = 3  # readers who opened a story lately for it to be "trending"
+_STORY_WEIGHT = 0.3  # at most this much for a big story (many reports of one event), when fresh
+_STORY_FULL = 8  # reports for the whole bonus (log-scaled below it)
+TOP_STORY_MIN = 3  # reports of one event for it to be a "top story"
 _SUBJECT_SALIENCE = 0.3  # an entity this salient is a subject of its article
 
 
@@ -132,6 +135,7 @@ def rank_feed(
     offset: int = 0,
     disliked: Sequence[StoredArticle] = (),
     popularity: Mapping[int, int] | None = None,
+    story_sizes: Mapping[int, int] | None = None,
 ) -> list[RankedItem]:
     """Order candidate stories for one reader.
 
@@ -142,7 +146,9 @@ def rank_feed(
 
     `popularity` gives, per article, how many readers opened it lately: a story many opened
     gets up to `_POPULAR_WEIGHT` more, and one that matches no follow is explained as
-    "Popular in World" (its taxonomy topic) or "Trending now".
+    "Popular in World" (its taxonomy topic) or "Trending now". `story_sizes` gives each story
+    cluster's number of reports: a fresh event many sources cover gets up to `_STORY_WEIGHT`
+    more (the "top stories" of a reader with no follows yet), explained as "Top story".
 
     Score = Σ weight·match over positive follows + freshness bonus (and a small recency
     tie-break), halved for stories the reader already opened. A story the reader hid, marked
@@ -185,7 +191,11 @@ def rank_feed(
         scored = [
             pair
             for a in copies
-            if (pair := _score(a, positives, mutes, now, opened, fewer, popularity or {}))
+            if (
+                pair := _score(
+                    a, positives, mutes, now, opened, fewer, popularity or {}, story_sizes or {}
+                )
+            )
             is not None
         ]
         if not scored:
@@ -208,6 +218,7 @@ def _score(
     opened: bool,
     fewer: AbstractSet[str] = frozenset(),
     popularity: Mapping[int, int] | None = None,
+    story_sizes: Mapping[int, int] | None = None,
 ) -> tuple[RankedItem, float] | None:
     """One article scored for one reader, with the part of the score its follows give; None
     when a mute hides it."""
@@ -227,7 +238,9 @@ def _score(
     tiebreak = 1e-3 / (1.0 + max((now - when).total_seconds(), 0.0) / 86400.0)
     readers = (popularity or {}).get(art.id, 0)
     popular = _POPULAR_WEIGHT * min(math.log1p(readers) / math.log1p(_POPULAR_FULL), 1.0)
-    score = interest + _FRESHNESS_WEIGHT * fresh + popular + tiebreak
+    size = (story_sizes or {}).get(art.story_id, 1) if art.story_id is not None else 1
+    big = _STORY_WEIGHT * fresh * min(math.log(max(size, 1)) / math.log(_STORY_FULL), 1.0)
+    score = interest + _FRESHNESS_WEIGHT * fresh + popular + big + tiebreak
     if opened:
         score *= _SEEN_FACTOR
     if fewer:
@@ -237,6 +250,8 @@ def _score(
     elif readers >= TRENDING_MIN:
         section = next((t.label for t in art.topics if t.kind == "taxonomy"), None)
         reason = f"Popular in {section}" if section else "Trending now"
+    elif size >= TOP_STORY_MIN and fresh > 0.25:
+        reason = f"Top story: {size} reports"
     elif fresh > 0.5:
         reason = "Latest news"
     else:
