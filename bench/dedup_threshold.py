@@ -27,7 +27,16 @@ from tidings.pipeline import wikinews_articles
 SHARED = Path(os.environ.get("TIDINGS_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
 
 
-def _edit(text: str, rate: float, rng: random.Random) -> str:
+# The copies below are also what tests/enrich/test_dedup.py pins its quality gate on.
+INTRO = (
+    "In a development reported by agencies on Tuesday, officials gave new details of the "
+    "events described below, which are still unfolding."
+)
+CREDIT = "Reporting by staff writers; editing by the desk. Additional reporting by agencies."
+
+
+def rewrite(text: str, rate: float, rng: random.Random) -> str:
+    """The text with about `rate` of its words dropped or replaced."""
     out = []
     for word in text.split():
         r = rng.random()
@@ -39,13 +48,9 @@ def _edit(text: str, rate: float, rng: random.Random) -> str:
     return " ".join(out)
 
 
-def _wire(a: Article) -> str:
-    intro = (
-        "In a development reported by agencies on Tuesday, officials gave new details of the "
-        "events described below, which are still unfolding."
-    )
-    credit = "Reporting by staff writers; editing by the desk. Additional reporting by agencies."
-    return "\n\n".join([intro, *a.body_paragraphs[1:], credit])
+def wire_copy(a: Article) -> str:
+    """A wire copy: a new opening paragraph instead of the first, and a credit line."""
+    return "\n\n".join([INTRO, *a.body_paragraphs[1:], CREDIT])
 
 
 def _cut(a: Article, share: float) -> str:
@@ -53,7 +58,7 @@ def _cut(a: Article, share: float) -> str:
     return " ".join(words[: int(len(words) * share)])
 
 
-def _jaccard(a: str, b: str) -> float:
+def exact_jaccard(a: str, b: str) -> float:
     x, y = shingles(a), shingles(b)
     return len(x & y) / len(x | y) if x and y else 0.0
 
@@ -68,14 +73,14 @@ def wikinews() -> list[str]:
         false_links += len(index.matches(sig, source=i))
         index.add(i, sig, source=i)
     worst = max(
-        (_jaccard(a.body_text, b.body_text), a.title, b.title)
+        (exact_jaccard(a.body_text, b.body_text), a.title, b.title)
         for a, b in itertools.combinations(stories, 2)
     )
     rng = random.Random(7)
     kinds = {
-        "wire copy (new intro + credit line)": _wire,
-        "rewrite, 5% of words changed": lambda a: _edit(a.body_text, 0.05, rng),
-        "rewrite, 10% of words changed": lambda a: _edit(a.body_text, 0.10, rng),
+        "wire copy (new intro + credit line)": wire_copy,
+        "rewrite, 5% of words changed": lambda a: rewrite(a.body_text, 0.05, rng),
+        "rewrite, 10% of words changed": lambda a: rewrite(a.body_text, 0.10, rng),
         "first 66% of the text": lambda a: _cut(a, 0.66),
         "first 40% of the text": lambda a: _cut(a, 0.40),
     }
@@ -91,7 +96,7 @@ def wikinews() -> list[str]:
         sims = []
         for i, a in enumerate(stories):
             text = make(a)
-            sims.append(_jaccard(a.body_text, text))
+            sims.append(exact_jaccard(a.body_text, text))
             sig = signature(text)
             match = index.best_match(sig, source=-1) if sig is not None else None
             linked += match is not None and match.key == i
@@ -124,7 +129,7 @@ def bbc() -> list[str]:
         if match is not None:
             links.append((match.key, i))
         index.add(i, sig, source=i, canonical=match.canonical if match else None)
-    exact = [(_jaccard(docs[a][2], docs[b][2]), a, b) for a, b in links]
+    exact = [(exact_jaccard(docs[a][2], docs[b][2]), a, b) for a, b in links]
     identical = sum(1 for j, _, _ in exact if j == 1.0)
     lines = [
         "",

@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 import pytest
+from bench.dedup_threshold import exact_jaccard, rewrite, wire_copy
 
 from tidings.core import Article
 from tidings.enrich.dedup import (
@@ -20,12 +21,6 @@ from tidings.enrich.dedup import (
     signature,
 )
 from tidings.pipeline import wikinews_articles
-
-INTRO = (
-    "In a development reported by agencies on Tuesday, officials gave new details of the events "
-    "described below, which are still unfolding."
-)
-CREDIT = "Reporting by staff writers; editing by the desk. Additional reporting by agencies."
 
 
 @pytest.fixture(scope="module")
@@ -42,27 +37,6 @@ def index(stories: list[Article]) -> DuplicateIndex:
         assert sig is not None
         idx.add(i, sig, source=i)
     return idx
-
-
-def wire_copy(a: Article) -> str:
-    return "\n\n".join([INTRO, *a.body_paragraphs[1:], CREDIT])
-
-
-def rewrite(text: str, rate: float, rng: random.Random) -> str:
-    out = []
-    for word in text.split():
-        r = rng.random()
-        if r < rate / 2:
-            continue
-        out.append(
-            rng.choice(["the", "reported", "officials", "new", "said"]) if r < rate else word
-        )
-    return " ".join(out)
-
-
-def exact_jaccard(a: str, b: str) -> float:
-    x, y = shingles(a), shingles(b)
-    return len(x & y) / len(x | y)
 
 
 def test_shingles_ignore_case_and_punctuation() -> None:
