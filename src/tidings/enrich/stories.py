@@ -19,7 +19,7 @@ typical telling, not merely the first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -83,7 +83,6 @@ class StoryIndex:
         self._stories: dict[int | str, _Story] = {}
         self._story_of: dict[int, int | str] = {}
         self._new = 0
-        self._touched: set[int | str] = set()
         self._dim = 0
 
     def __len__(self) -> int:
@@ -118,7 +117,6 @@ class StoryIndex:
             self._new += 1
             key = f"new-{self._new}"
         self.add(key, item)
-        self._touched.add(key)
         return key
 
     def assign_all(self, items: Iterable[StoryInput]) -> list[tuple[int, int | str]]:
@@ -128,7 +126,6 @@ class StoryIndex:
         """Forget every story (to load them again from the store)."""
         self._stories.clear()
         self._story_of.clear()
-        self._touched.clear()
 
     def rekey(self, names: dict[str, int]) -> None:
         """Give new stories their stored ids (temporary name → id)."""
@@ -140,14 +137,10 @@ class StoryIndex:
             self._stories[story_id] = story
             for aid, _, _ in story.members:
                 self._story_of[aid] = story_id
-            if name in self._touched:
-                self._touched.discard(name)
-                self._touched.add(story_id)
 
-    def leads(self, keys: Iterable[int | str] | None = None) -> dict[int | str, int]:
-        """Lead article of these stories (default: every story touched by `assign`)."""
-        wanted = self._touched if keys is None else set(keys)
-        return {k: self._stories[k].lead() for k in wanted if k in self._stories}
+    def leads(self, keys: Iterable[int | str]) -> dict[int | str, int]:
+        """Lead article of each of these stories."""
+        return {k: self._stories[k].lead() for k in set(keys) if k in self._stories}
 
     def _expire(self, now: datetime) -> None:
         old = [k for k, s in self._stories.items() if now - s.last_at > self.window]
@@ -183,13 +176,3 @@ class StoryIndex:
                 if best is None or score > best[0]:
                     best = (score, keys[idx])
         return best[1] if best else None
-
-
-def members_of(index: StoryIndex, keys: Sequence[int | str]) -> dict[int | str, list[int]]:
-    """Article ids of these stories (for tests and reports)."""
-    out: dict[int | str, list[int]] = {}
-    for k in keys:
-        story = index._stories.get(k)
-        if story is not None:
-            out[k] = [m[0] for m in story.members]
-    return out
