@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from tidings.core import ConflictError, Follow, FollowKind, InvalidInputError, NotFoundError, Reader
 from tidings.core.text import as_utc, normalise_key, utcnow
-from tidings.store.tables import entities, follows, readers, topics
-from tidings.store.understanding import entity_by_key_or_alias
+from tidings.store.tables import follows, readers, topics
+from tidings.store.understanding import entities_named
 
 
 def _reader(row: sa.Row[Any]) -> Reader:
@@ -137,13 +137,9 @@ def _known_name(conn: sa.Connection, kind: FollowKind, key: str, label: str) -> 
     that entity ("Lavrov" → "Sergey Lavrov", "ETIM" → "East Turkestan Islamic Movement"); a
     topic named by its label follows that topic ("Crime and law" → "crime-and-law")."""
     if kind is FollowKind.ENTITY:
-        entity_id = entity_by_key_or_alias(conn, key)
-        if entity_id is not None:
-            row = conn.execute(
-                sa.select(entities.c.key, entities.c.name).where(entities.c.id == entity_id)
-            ).one()
-            if row.key != key:
-                return row.key, row.name
+        entity = entities_named(conn, [key]).get(key)
+        if entity is not None and entity.key != key:
+            return entity.key, entity.name
     elif kind is FollowKind.TOPIC:
         found = conn.execute(sa.select(topics.c.key).where(topics.c.key == key)).first()
         if found is None:

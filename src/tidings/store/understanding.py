@@ -26,8 +26,11 @@ from tidings.store.tables import (
 
 __all__ = [
     "Enrichment",
+    "NamedEntity",
     "QuoteRow",
     "UnderstandingRepository",
+    "entities_named",
+    "entity_by_key_or_alias",
     "topics_for",
 ]
 
@@ -186,19 +189,14 @@ class UnderstandingRepository:
     def canonical_keys(self, names: Iterable[str]) -> dict[str, str]:
         """The entity key each name means (see `resolve_entity`), for names that are not an
         entity key themselves but an alias of one."""
-        out: dict[str, str] = {}
+        keys = {name: normalise_key(name) for name in set(names)}
         with self._engine.connect() as conn:
-            for name in set(names):
-                key = normalise_key(name)
-                entity_id = entity_by_key_or_alias(conn, key) if key else None
-                if entity_id is None:
-                    continue
-                found = conn.execute(
-                    sa.select(entities.c.key).where(entities.c.id == entity_id)
-                ).scalar_one()
-                if found != key:
-                    out[name] = found
-        return out
+            found = entities_named(conn, keys.values())
+        return {
+            name: found[key].key
+            for name, key in keys.items()
+            if key in found and found[key].key != key
+        }
 
     def entity(self, name: str) -> tuple[str, str, str, tuple[str, ...]]:
         """(key, name, label, aliases) of the entity a name means; NotFoundError if none."""
@@ -263,58 +261,61 @@ def _replace_topics(conn: sa.Connection, article_id: int, found: Sequence[TopicS
         conn.execute(article_topics.insert(), rows)
 
 
-def entity_by_key_or_alias(conn: sa.Connection, key: str) -> int | None:
-    found = conn.execute(sa.select(entities.c.id).where(entities.c.key == key)).scalar_one_or_none()
-    if found is not None:
-        return int(found)
+@dataclass(frozen=True, slots=True)
+class NamedEntity:
+    id: int
+    key: str
+    name: str
+    label: str
+
+
+def entities_named(conn: sa.Connection, keys: Iterable[str]) -> dict[str, NamedEntity]:
+    """The entity each name key means, in two queries: the entity with that key, else the
+    one that has it as an alias. An alias shared by two entities ("Wang" for Wang Yi and
+    Wang Wenbin) is only taken when one of them has it three times as often."""
+    wanted = sorted({k for k in keys if k})
+    if not wanted:
+        return {}
+    cols = (entities.c.id, entities.c.key, entities.c.name, entities.c.label)
+    out = {
+        r.key: NamedEntity(r.id, r.key, r.name, r.label)
+        for r in conn.execute(sa.select(*cols).where(entities.c.key.in_(wanted)))
+    }
+    rest = [k for k in wanted if k not in out]
+    if not rest:
+        return out
     rows = conn.execute(
-        sa.select(entity_aliases.c.entity_id, entity_aliases.c.count)
-        .where(entity_aliases.c.alias_key == key)
-        .order_by(entity_aliases.c.count.desc())
-        .limit(2)
+        sa.select(entity_aliases.c.alias_key, entity_aliases.c.count, *cols)
+        .join(entities, entities.c.id == entity_aliases.c.entity_id)
+        .where(entity_aliases.c.alias_key.in_(rest))
+        .order_by(entity_aliases.c.alias_key, entity_aliases.c.count.desc())
     ).all()
-    # An alias shared by two entities ("Wang" for Wang Yi and Wang Wenbin) is only taken when
-    # one of them has it far more often.
-    if rows and (len(rows) == 1 or rows[0][1] >= 3 * rows[1][1]):
-        return int(rows[0][0])
-    return None
+    by_alias: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        by_alias[r.alias_key].append(r)
+    for akey, cands in by_alias.items():
+        if len(cands) == 1 or cands[0].count >= 3 * cands[1].count:
+            c = cands[0]
+            out[akey] = NamedEntity(c.id, c.key, c.name, c.label)
+    return out
+
+
+def entity_by_key_or_alias(conn: sa.Connection, key: str) -> int | None:
+    """The id of the entity a name key means (see `entities_named`)."""
+    found = entities_named(conn, [key]).get(key)
+    return found.id if found is not None else None
 
 
 def _resolve_aliases(conn: sa.Connection, found: Sequence[EntityMention]) -> list[EntityMention]:
     """Cross-article canonical names: a single-word person or organisation (or an acronym)
     that another article named in full becomes that entity ("Lavrov" → "Sergey Lavrov"), with
-    the rules of `entity_by_key_or_alias`, in two queries for the whole article."""
+    the rules of `entities_named`, in two queries for the whole article."""
     short = {
         normalise_key(m.name)
         for m in found
         if " " not in m.name and m.label in (EntityLabel.PERSON, EntityLabel.ORG)
     }
-    short.discard("")
-    full: dict[str, tuple[str, str]] = {}  # short key → (name, label) of the entity it means
-    if short:
-        known = set(
-            conn.execute(sa.select(entities.c.key).where(entities.c.key.in_(sorted(short))))
-            .scalars()
-            .all()
-        )
-        rows = conn.execute(
-            sa.select(
-                entity_aliases.c.alias_key,
-                entity_aliases.c.count,
-                entities.c.name,
-                entities.c.label,
-            )
-            .join(entities, entities.c.id == entity_aliases.c.entity_id)
-            .where(entity_aliases.c.alias_key.in_(sorted(short - known)))
-            .order_by(entity_aliases.c.alias_key, entity_aliases.c.count.desc())
-        ).all()
-        by_alias: dict[str, list[Any]] = defaultdict(list)
-        for r in rows:
-            by_alias[r.alias_key].append(r)
-        for akey, cands in by_alias.items():
-            # an alias shared by two entities counts only when one has it far more often
-            if len(cands) == 1 or cands[0].count >= 3 * cands[1].count:
-                full[akey] = (cands[0].name, cands[0].label)
+    full = {k: (e.name, e.label) for k, e in entities_named(conn, short).items()}
     out: list[EntityMention] = []
     seen: set[str] = set()
     for m in found:
