@@ -91,3 +91,11 @@ def create_app(
         return html_error(request, 500, "Something went wrong; see the server log.")
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings from the environment: the factory uvicorn's worker processes
+    import (`tidings serve --workers N`, `uvicorn --factory tidings.app:app_from_env`)."""
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper())
+    return create_app(settings)

@@ -57,6 +57,12 @@ def demo() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes (each with its own ranking state); 1 by default"
+        ),
+    ] = 1,
 ) -> None:
     """Migrate, load the demo content into an empty database, and serve the web app and API."""
     import uvicorn
@@ -72,9 +78,20 @@ def serve(
     # Entities of articles still pending (the demo's, or those of an interrupted refresh) are
     # found in the background: the feed is served meanwhile, ranked by what is known so far.
     threading.Thread(target=_enrich_quietly, args=(pipeline,), daemon=True).start()
-    application = create_app(settings, store=store, pipeline=pipeline)
     h, p = host or settings.host, port or settings.port
     err.print(f"Tidings on http://{h}:{p}/ ({store.backend})")
+    if workers > 1:
+        # Each worker process builds its own app from the same environment.
+        uvicorn.run(
+            "tidings.app:app_from_env",
+            factory=True,
+            host=h,
+            port=p,
+            workers=workers,
+            log_level=settings.log_level.lower(),
+        )
+        return
+    application = create_app(settings, store=store, pipeline=pipeline)
     uvicorn.run(application, host=h, port=p, log_level=settings.log_level.lower())
 
 
