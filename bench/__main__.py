@@ -22,7 +22,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 REPO = Path(__file__).resolve().parent.parent
 # Order in which sections appear in BENCHMARKS.md.
-BENCHMARKS = ["zyte", "mozilla", "throughput", "conll", "topics", "enrichment", "mind"]
+BENCHMARKS = ["zyte", "mozilla", "throughput", "conll", "topics", "enrichment", "mind", "feedload"]
 
 
 def _commit() -> str:
