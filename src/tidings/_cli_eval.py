@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tidings._cli_base import app, err, friendly, out
+from tidings._cli_base import _settings, app, err, friendly, out
 from tidings.core import InvalidInputError
 
 eval_app = typer.Typer(help="Evaluate the ranking offline.", no_args_is_help=True)
@@ -65,3 +65,60 @@ def eval_mind(
         f"ranker trained on {result.train_impressions:,} impressions "
         f"({result.train_days} day(s) before the test day)"
     )
+
+
+@eval_app.command("simulate")
+@friendly
+def eval_simulate(
+    readers: Annotated[int, typer.Option(help="Synthetic readers", min=1)] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of the readers and their clicks")] = 0,
+    follows: Annotated[
+        bool,
+        typer.Option(help="Let every other reader follow their main interest at sign-up"),
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Simulate synthetic readers with hidden interests on the demo corpus (in a temporary
+    database): they click the feed with a position-biased click model; report nDCG@10 against
+    their interests and the diversity of the top 20 after 0, 5, 10, 20 and 50 clicks."""
+    from tidings.pipeline.simulation import as_json as to_json
+    from tidings.pipeline.simulation import simulate
+
+    settings = _settings()
+    with err.status("simulating…") as status:
+        result = simulate(
+            settings,
+            readers=readers,
+            seed=seed,
+            follows=follows,
+            progress=lambda m: status.update(m),
+        )
+    err.print(
+        f"{result.readers} readers, {result.pages:,} pages, {result.clicks:,} clicks "
+        f"(scorer: {result.scorer}); setup {result.setup_s:.0f} s, "
+        f"simulation {result.run_s:.0f} s"
+    )
+    if as_json:
+        sys.stdout.write(to_json(result) + "\n")
+        return
+    groups = [("all readers", result.readers, result.checkpoints)] + [
+        (f"{name} ({n})", n, cps) for name, (n, cps) in result.groups.items()
+    ]
+    for title, _n, cps in groups:
+        table = Table(title=f"Simulated readers: {title}")
+        for col in ("clicks", "nDCG@10", "nDCG@10 unread", "topics in top 20", "ILD", "explore"):
+            table.add_column(col, justify="right")
+        for c, cp in cps.items():
+            table.add_row(
+                str(c),
+                _num(cp.ndcg10),
+                _num(cp.ndcg10_unread),
+                _num(cp.distinct_topics, 1),
+                _num(cp.intra_list_distance),
+                _num(cp.explore_share, 2),
+            )
+        out.print(table)
+
+
+def _num(value: float | None, places: int = 3) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
