@@ -49,6 +49,9 @@ def _table(rows: list[Result]) -> list[str]:
             lines.append(f"| {r.articles:,} | failed: {r.error} |" + " |" * 8)
             continue
         single = f"{r.single_ms:.0f} (n={r.single_n})" if r.single_ms is not None else "–"
+        if r.skipped:
+            lines.append(f"| {r.articles:,} | {r.skipped} |" + " |" * 7 + f" {single} |")
+            continue
         cells = [f"{r.articles:,}", *_load_cells(r.closed), *_load_cells(r.paced), single]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -86,9 +89,11 @@ def _memory_lines(results: list[Result]) -> list[str]:
 def _targets(results: list[Result]) -> list[str]:
     out = []
     for r in results:
+        label = f"{r.backend} {r.articles:,}"
+        if r.skipped:
+            out.append(f"- {label}: capacity and latency targets {_verdict(False)} ({r.skipped}).")
         if r.closed is None:
             continue
-        label = f"{r.backend} {r.articles:,}"
         if r.paced is None or r.paced.requests == 0:
             latency = (
                 f"{_verdict(False)} (the server sustains {r.closed.rps:.1f} req/s, far from "
