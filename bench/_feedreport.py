@@ -153,6 +153,13 @@ def render(results: list[Result], notes: list[str], seconds: int) -> str:
         ratio = _ratios(rows)
         if ratio:
             lines += [f"- One request for `{_feedgen.BENCH_READER}` (500 events): {ratio}.", ""]
+    cold = [
+        f"{r.backend} {r.articles:,}: " + ", ".join(f"{ms / 1000:.1f}" for ms in r.cold_ms)
+        for r in results
+        if r.cold_ms
+    ]
+    if cold:
+        lines += ["- First requests after the server started, seconds: " + "; ".join(cold), ""]
     lines += ["Targets:", "", *(_targets(results) or ["- nothing measured"]), ""]
     mem = _memory_lines(results)
     if len(mem) > 2:

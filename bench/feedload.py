@@ -5,7 +5,8 @@ corpus (`bench/_feedgen.py`: 10k / 100k / 1M articles in the 72 h window, 10,000
 Knobs (environment): TIDINGS_BENCH_FEED_SIZES=10000,100000,1000000,
 TIDINGS_BENCH_FEED_BACKENDS=sqlite,postgresql, TIDINGS_BENCH_FEED_SECONDS=20 (each wrk run),
 TIDINGS_BENCH_FEED_PG_MAX=1000000 (largest corpus generated on PostgreSQL),
-TIDINGS_BENCH_FEED_MAX_AGE_H=48 (a cached corpus older than this is generated again)."""
+TIDINGS_BENCH_FEED_MAX_AGE_H=48 (a cached corpus older than this is generated again),
+TIDINGS_BENCH_FEED_TIMEOUT_S=600 (longest wait for one feed request)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ SINGLE_BUDGET_S = 60.0
 WORKERS = 2
 LIMIT = 30
 MAX_RUN_S = 120  # longest closed-loop run (slow servers get longer runs, up to this)
-FIRST_TIMEOUT_S = 600.0
+FIRST_TIMEOUT_S = float(os.environ.get("TIDINGS_BENCH_FEED_TIMEOUT_S", "600"))
 TOO_SLOW_MS = 30_000.0  # one request slower than this: no load run (nothing would complete)
 PACED_MIN_SHARE = 0.25  # below this share of the target capacity the paced run is skipped
 
@@ -95,6 +96,7 @@ class Result:
     memory: Memory | None = None
     error: str | None = None
     skipped: str | None = None  # why the load runs were not made
+    cold_ms: list[float] = field(default_factory=list)  # the first requests after start
 
 
 def _log(msg: str) -> None:
@@ -260,15 +262,17 @@ def _measure(backend: str, n: int, seconds: int, max_age: timedelta) -> Result:
     try:
         res.gen = gen = _feedgen.ensure(backend, n, CACHE, max_age=max_age)
         with _server(gen.url) as (proc, base):
-            first_ms = _timed_get(base, gen.bench_reader_id)
-            _log(f"{backend} {n:,}: first (cold) request {first_ms:.0f} ms")
-            if first_ms > TOO_SLOW_MS:
+            # Each worker process may build state on its first request: time the first few
+            # (new connections land on either worker) until two in a row are fast.
+            for _ in range(2 * WORKERS + 1):
+                res.cold_ms.append(_timed_get(base, gen.bench_reader_id))
+                _log(f"{backend} {n:,}: early request {res.cold_ms[-1]:.0f} ms")
+                if len(res.cold_ms) >= 2 and max(res.cold_ms[-2:]) <= TOO_SLOW_MS:
+                    break
+            if res.cold_ms[-1] > TOO_SLOW_MS:
                 # Far too slow for load: 50 in flight would answer after ~50 × this / 2.
-                res.single_ms, res.single_n = _timed_get(base, gen.bench_reader_id), 1
-                res.skipped = (
-                    f"load not run: one request takes {res.single_ms / 1000:.0f} s "
-                    f"(first, cold: {first_ms / 1000:.0f} s)"
-                )
+                res.single_ms, res.single_n = res.cold_ms[-1], 1
+                res.skipped = f"load not run: one request takes {res.single_ms / 1000:.0f} s"
                 _log(f"{backend} {n:,}: {res.skipped}")
                 res.memory = _memory(proc.pid)
                 return res
