@@ -25,7 +25,7 @@ def _load_cells(load: Load | None) -> list[str]:
         return ["not run", "–", "–", "–"]
     if load.requests == 0:
         return ["0 completed", "–", "–", "–"]
-    extra = []
+    extra = [f"{load.requests} done"]
     if load.errors:
         extra.append(f"{load.errors} errors")
     if load.non2xx:
@@ -188,9 +188,11 @@ def render(results: list[Result], notes: list[str], seconds: int) -> str:
         "one connection, after a warm-up) for the benchmark reader: the per-request cost "
         "without queueing, compared across corpus sizes.",
         "- Memory: RSS and PSS (`/proc/PID/smaps_rollup`) of each uvicorn worker process "
-        "(children of `tidings serve`) right after the paced run.",
-        "- Latency percentiles are wrk's over completed requests; socket errors, timeouts "
-        "and non-2xx answers are shown next to the rate when there were any.",
+        "(children of `tidings serve`) right after the load runs.",
+        "- Latency percentiles are wrk's over the requests completed within the run (their "
+        "number is next to the rate, with socket errors, timeouts and non-2xx answers when "
+        f"there were any); when few complete, the up to {CONNECTIONS} still in flight at the "
+        "end are not in them, so the percentiles understate the queueing.",
         f"- Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
         "OMP/OpenBLAS/MKL threads limited to 1 in the server.",
     ]
