@@ -13,6 +13,7 @@ from tidings.core.errors import (
 from tidings.core.models import (
     MAX_ID,
     Article,
+    ArticleSignals,
     EntityLabel,
     EntityMention,
     Event,
@@ -35,6 +36,7 @@ from tidings.core.settings import Settings
 __all__ = [
     "MAX_ID",
     "Article",
+    "ArticleSignals",
     "ConfigError",
     "ConflictError",
     "EntityLabel",

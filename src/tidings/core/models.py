@@ -202,6 +202,23 @@ class StoredArticle:
     story_id: int | None = None  # the story (coverage of one event) it belongs to
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleSignals:
+    """What ranking knows of an article, without its text: the compact row the store gives
+    the candidate index and reader profiles."""
+
+    id: int
+    when: datetime  # published, else fetched
+    source_id: int | None = None
+    story_id: int | None = None
+    duplicate_of: int | None = None
+    words: int = 0  # length of the body, in words (estimated from characters)
+    embedding: bytes | None = None  # float16, L2-normalised (enrich.embeddings.pack)
+    entities: tuple[tuple[str, str, float], ...] = ()  # (key, name, salience)
+    topics: tuple[tuple[str, str, str, float], ...] = ()  # (key, label, kind, score)
+    byline: str | None = None
+
+
 _ENTITY_KIND_ALIASES = {"person", "people", "organisation", "organization", "org", "place"}
 
 

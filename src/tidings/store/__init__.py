@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from tidings.store.articles import ArticleRepository
 from tidings.store.engine import make_engine, migrate
 from tidings.store.events import EventRepository
+from tidings.store.ranking import RankingRepository
 from tidings.store.readers import ReaderRepository
 from tidings.store.sources import FetchRecord, SourceRepository
 from tidings.store.stories import StoryRepository
@@ -25,6 +26,7 @@ class Store:
         self.events = EventRepository(engine)
         self.understanding = UnderstandingRepository(engine)
         self.stories = StoryRepository(engine)
+        self.ranking = RankingRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
@@ -45,6 +47,7 @@ __all__ = [
     "ArticleRepository",
     "EventRepository",
     "FetchRecord",
+    "RankingRepository",
     "ReaderRepository",
     "SourceRepository",
     "Store",

@@ -28,12 +28,20 @@ class EventRepository:
                 )
             )
 
-    def for_reader(self, reader_id: int, *, since: datetime | None = None) -> list[Event]:
+    def for_reader(
+        self, reader_id: int, *, since: datetime | None = None, newest: int | None = None
+    ) -> list[Event]:
+        """The reader's events, oldest first; only the `newest` most recent when given."""
         q = sa.select(events).where(events.c.reader_id == reader_id)
         if since is not None:
             q = q.where(events.c.at >= since)
         with self._engine.connect() as conn:
-            rows = conn.execute(q.order_by(events.c.at, events.c.id)).all()
+            if newest is not None:
+                rows = conn.execute(
+                    q.order_by(events.c.at.desc(), events.c.id.desc()).limit(newest)
+                ).all()[::-1]
+            else:
+                rows = conn.execute(q.order_by(events.c.at, events.c.id)).all()
         return [
             Event(
                 reader_id=r.reader_id,
@@ -45,6 +53,16 @@ class EventRepository:
             )
             for r in rows
         ]
+
+    def marker(self, reader_id: int) -> tuple[int, int]:
+        """(number of events, newest event id) of a reader: changes with every new event."""
+        with self._engine.connect() as conn:
+            n, last = conn.execute(
+                sa.select(sa.func.count(), sa.func.max(events.c.id)).where(
+                    events.c.reader_id == reader_id
+                )
+            ).one()
+        return int(n), int(last or 0)
 
     def readers_per_article(self, *, since: datetime) -> dict[int, int]:
         """How many distinct readers opened (clicked or read) each article since `since`:

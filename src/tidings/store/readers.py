@@ -59,13 +59,20 @@ class ReaderRepository:
         return [_reader(r) for r in rows]
 
     def follow(
-        self, reader_id: int, kind: FollowKind, value: str, *, weight: float = 1.0
+        self,
+        reader_id: int,
+        kind: FollowKind,
+        value: str,
+        *,
+        weight: float = 1.0,
+        label: str | None = None,
     ) -> Follow:
-        """Follow (weight > 0) or mute (weight < 0) a topic, entity, source or author.
-        Following again updates the weight."""
+        """Follow (weight > 0) or mute (weight < 0) a topic, entity, source or author, by
+        name or key (`label` is its display name when `value` is a key). Following again
+        updates the weight."""
         if "\x00" in value:
             raise InvalidInputError("the value to follow cannot contain NUL characters")
-        label = " ".join(value.split())
+        label = " ".join((label or value).split())
         key = normalise_key(value)
         if not key:
             raise InvalidInputError("the value to follow is empty")

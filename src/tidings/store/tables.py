@@ -248,3 +248,20 @@ events = sa.Table(
     sa.Index("ix_events_reader_at", "reader_id", "at"),
     sa.Index("ix_events_at", "at"),  # 0005: the whole readership's recent events (trending)
 )
+
+# 0006: every feed page served: the articles in rank order and the feature rows that placed
+# them (float16, one row per article), so `tidings train` learns from exactly what was served.
+feed_impressions = sa.Table(
+    "feed_impressions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "reader_id", sa.Integer, sa.ForeignKey("readers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("at", TS, nullable=False),
+    sa.Column("article_ids", sa.JSON, nullable=False),
+    sa.Column("features", sa.LargeBinary),
+    sa.Column("model", sa.String(64), nullable=False),  # the scorer that ranked the page
+    sa.Index("ix_feed_impressions_reader_at", "reader_id", "at"),
+    sa.Index("ix_feed_impressions_at", "at"),
+)

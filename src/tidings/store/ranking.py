@@ -1,0 +1,312 @@
+"""What the feed ranking reads and writes: compact article signals for the candidate index,
+feed impressions, and readership statistics (clicks per article and per source, co-reads)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from tidings.core import ArticleSignals, EventKind
+from tidings.core.text import as_utc, utcnow
+from tidings.store._article_rows import ORIGIN_OF_KIND
+from tidings.store.tables import (
+    article_entities,
+    article_topics,
+    articles,
+    entities,
+    events,
+    feed_impressions,
+    stories,
+    topics,
+)
+
+_KIND_OF_ORIGIN = {v: k for k, v in ORIGIN_OF_KIND.items()}
+_WHEN = sa.func.coalesce(articles.c.published, articles.c.fetched_at)
+_CHARS_PER_WORD = 6  # body length in characters / this ≈ words
+_OPENED = (EventKind.CLICK.value, EventKind.READ.value)
+_CHUNK = 900  # ids per IN (...) list
+
+
+class RankingRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    # -- articles as ranking sees them ----------------------------------------------------
+
+    def watermark(self) -> tuple[Any, ...]:
+        """Changes whenever an article is added, (re-)enriched or given a story: the candidate
+        index is rebuilt when it moves."""
+        with self._engine.connect() as conn:
+            a = conn.execute(
+                sa.select(
+                    sa.func.max(articles.c.id),
+                    sa.func.max(articles.c.enriched_at),
+                    sa.func.count(articles.c.story_id),
+                )
+            ).one()
+            s = conn.execute(
+                sa.select(sa.func.max(stories.c.id), sa.func.sum(stories.c.size))
+            ).one()
+        return (a[0], str(a[1]), a[2], s[0], s[1])
+
+    def signals(
+        self,
+        *,
+        since: datetime | None = None,
+        ids: Sequence[int] | None = None,
+        limit: int | None = None,
+    ) -> list[ArticleSignals]:
+        """Articles published (else fetched) since `since`, newest first, or the articles with
+        these ids, as compact signals: no text, the embedding as stored, entities and topics."""
+        cols = [
+            articles.c.id,
+            articles.c.source_id,
+            articles.c.story_id,
+            articles.c.duplicate_of,
+            articles.c.published,
+            articles.c.fetched_at,
+            articles.c.byline,
+            articles.c.embedding,
+            sa.func.length(articles.c.body_text).label("chars"),
+        ]
+        out: list[ArticleSignals] = []
+        with self._engine.connect() as conn:
+            if ids is not None:
+                wanted = sorted(set(ids))
+                rows: list[Any] = []
+                for i in range(0, len(wanted), _CHUNK):
+                    rows += conn.execute(
+                        sa.select(*cols).where(articles.c.id.in_(wanted[i : i + _CHUNK]))
+                    ).all()
+            else:
+                q = sa.select(*cols).order_by(_WHEN.desc(), articles.c.id.desc())
+                if since is not None:
+                    q = q.where(since <= _WHEN)
+                if limit is not None:
+                    q = q.limit(limit)
+                rows = list(conn.execute(q).all())
+            found = [r.id for r in rows]
+            ents = _entities(conn, found)
+            tops = _topics(conn, found)
+        for r in rows:
+            when = as_utc(r.published) or as_utc(r.fetched_at) or utcnow()
+            out.append(
+                ArticleSignals(
+                    id=r.id,
+                    when=when,
+                    source_id=r.source_id,
+                    story_id=r.story_id,
+                    duplicate_of=r.duplicate_of,
+                    words=int(r.chars or 0) // _CHARS_PER_WORD,
+                    embedding=r.embedding,
+                    entities=ents.get(r.id, ()),
+                    topics=tops.get(r.id, ()),
+                    byline=r.byline,
+                )
+            )
+        return out
+
+    def story_sizes(self, story_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:
+        """Each story's number of reports and its newest report's time."""
+        out: dict[int, tuple[int, datetime]] = {}
+        wanted = sorted(set(story_ids))
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                for r in conn.execute(
+                    sa.select(stories.c.id, stories.c.size, stories.c.last_at).where(
+                        stories.c.id.in_(wanted[i : i + _CHUNK])
+                    )
+                ):
+                    out[int(r.id)] = (int(r.size), as_utc(r.last_at) or utcnow())
+        return out
+
+    # -- impressions ----------------------------------------------------------------------
+
+    def log_impressions(
+        self,
+        reader_id: int,
+        article_ids: Sequence[int],
+        *,
+        features: bytes | None,
+        model: str,
+        at: datetime | None = None,
+    ) -> None:
+        """Record one served feed page: its articles in rank order and their feature rows."""
+        if not article_ids:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(
+                feed_impressions.insert().values(
+                    reader_id=reader_id,
+                    at=at or utcnow(),
+                    article_ids=[int(a) for a in article_ids],
+                    features=features,
+                    model=model[:64],
+                )
+            )
+
+    def shown_counts(
+        self,
+        reader_id: int,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        pages: int = 50,
+    ) -> dict[int, int]:
+        """How many times each article was shown to the reader on its last `pages` feed pages
+        served between `since` and `until`."""
+        q = sa.select(feed_impressions.c.article_ids).where(
+            feed_impressions.c.reader_id == reader_id, feed_impressions.c.at >= since
+        )
+        if until is not None:
+            q = q.where(feed_impressions.c.at < until)
+        with self._engine.connect() as conn:
+            rows = conn.execute(q.order_by(feed_impressions.c.at.desc()).limit(pages)).all()
+        counts: dict[int, int] = defaultdict(int)
+        for (ids,) in rows:
+            for a in ids or ():
+                counts[int(a)] += 1
+        return dict(counts)
+
+    def impressions(
+        self, *, since: datetime
+    ) -> list[tuple[int, int, datetime, list[int], bytes | None, str]]:
+        """Every feed page served since `since`: (id, reader, time, article ids, features,
+        model), oldest first."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(feed_impressions)
+                .where(feed_impressions.c.at >= since)
+                .order_by(feed_impressions.c.at, feed_impressions.c.id)
+            ).all()
+        return [
+            (
+                int(r.id),
+                int(r.reader_id),
+                as_utc(r.at) or utcnow(),
+                [int(a) for a in r.article_ids or ()],
+                r.features,
+                r.model,
+            )
+            for r in rows
+        ]
+
+    # -- readership statistics ------------------------------------------------------------
+
+    def opened_counts(self, *, since: datetime, recent: datetime) -> dict[int, tuple[int, int]]:
+        """Per article, how many distinct readers opened it (click or read) since `since`, and
+        since `recent` (the velocity window)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(events.c.article_id, events.c.reader_id, sa.func.max(events.c.at))
+                .where(
+                    events.c.at >= since,
+                    events.c.article_id.is_not(None),
+                    events.c.kind.in_(_OPENED),
+                )
+                .group_by(events.c.article_id, events.c.reader_id)
+            ).all()
+        out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for article_id, _reader, last in rows:
+            c = out[int(article_id)]
+            c[0] += 1
+            if (as_utc(last) or recent) >= recent:
+                c[1] += 1
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def source_reads(self, *, since: datetime) -> dict[int, tuple[int, int]]:
+        """Per source, opens of its articles since `since` and how many of them were reads of
+        at least 10 seconds (a source whose stories keep readers is a good one)."""
+        read = sa.and_(events.c.kind == EventKind.READ.value, events.c.dwell_s >= 10)
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    articles.c.source_id,
+                    sa.func.count(),
+                    sa.func.sum(sa.case((read, 1), else_=0)),
+                )
+                .join(articles, articles.c.id == events.c.article_id)
+                .where(events.c.at >= since, events.c.kind.in_(_OPENED))
+                .group_by(articles.c.source_id)
+            ).all()
+        return {int(s): (int(n), int(r or 0)) for s, n, r in rows if s is not None}
+
+    def interactions(self, *, since: datetime) -> list[tuple[int, int, str, float | None]]:
+        """Every open, read and save since `since`: (reader, article, kind, dwell), for the
+        co-read model."""
+        kinds = (*_OPENED, EventKind.SAVE.value)
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(events.c.reader_id, events.c.article_id, events.c.kind, events.c.dwell_s)
+                .where(
+                    events.c.at >= since,
+                    events.c.article_id.is_not(None),
+                    events.c.kind.in_(kinds),
+                )
+                .order_by(events.c.id)
+            ).all()
+        return [(int(r[0]), int(r[1]), str(r[2]), r[3]) for r in rows]
+
+    def events_between(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[int, int | None, str, float | None, datetime]]:
+        """Every event in [start, end): (reader, article, kind, dwell, time), oldest first."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    events.c.reader_id,
+                    events.c.article_id,
+                    events.c.kind,
+                    events.c.dwell_s,
+                    events.c.at,
+                )
+                .where(events.c.at >= start, events.c.at < end)
+                .order_by(events.c.at, events.c.id)
+            ).all()
+        return [(int(r[0]), r[1], str(r[2]), r[3], as_utc(r[4]) or start) for r in rows]
+
+
+def _entities(
+    conn: sa.Connection, ids: Sequence[int]
+) -> dict[int, tuple[tuple[str, str, float], ...]]:
+    out: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(
+            sa.select(
+                article_entities.c.article_id,
+                entities.c.key,
+                entities.c.name,
+                article_entities.c.salience,
+            )
+            .join(entities, entities.c.id == article_entities.c.entity_id)
+            .where(article_entities.c.article_id.in_(ids[i : i + _CHUNK]))
+        ).all()
+        for r in rows:
+            out[r.article_id].append((r.key, r.name, float(r.salience)))
+    return {k: tuple(sorted(v, key=lambda e: -e[2])) for k, v in out.items()}
+
+
+def _topics(
+    conn: sa.Connection, ids: Sequence[int]
+) -> dict[int, tuple[tuple[str, str, str, float], ...]]:
+    out: dict[int, list[tuple[str, str, str, float]]] = defaultdict(list)
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(
+            sa.select(
+                article_topics.c.article_id,
+                topics.c.key,
+                topics.c.label,
+                article_topics.c.origin,
+                article_topics.c.weight,
+            )
+            .join(topics, topics.c.id == article_topics.c.topic_id)
+            .where(article_topics.c.article_id.in_(ids[i : i + _CHUNK]))
+        ).all()
+        for r in rows:
+            kind = _KIND_OF_ORIGIN.get(r.origin, r.origin)
+            out[r.article_id].append((r.key, r.label, kind, float(r.weight)))
+    return {k: tuple(v) for k, v in out.items()}
