@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tidings.core import Article, Event, EventKind, Follow, FollowKind, StoredArticle
 from tidings.rank import rank_feed, story_key
+from tidings.rank.features import F
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
@@ -67,10 +68,13 @@ def test_a_muted_copy_is_left_out_and_the_story_shows_through_another() -> None:
 def test_hiding_or_opening_any_copy_counts_for_the_story() -> None:
     hidden = rank_feed(STORIES, [], [Event(1, 3, EventKind.HIDE)], NOW)
     assert [r.article.id for r in hidden] == [4]
-    fresh = rank_feed(STORIES, [], [], NOW)
-    opened = rank_feed(STORIES, [], [Event(1, 2, EventKind.READ)], NOW)
-    score = {r.article.id: r.score for r in fresh}
-    assert {r.article.id: r.score for r in opened}[1] == round(score[1] * 0.5, 6)
+    # reading any copy takes the whole story out of the feed
+    assert [r.article.id for r in rank_feed(STORIES, [], [Event(1, 2, EventKind.READ)], NOW)] == [4]
+    # opening one (a click, no read yet) sinks the whole story below an older one
+    assert [r.article.id for r in rank_feed(STORIES, [], [], NOW)] == [1, 4]
+    opened = rank_feed(STORIES, [], [Event(1, 2, EventKind.CLICK)], NOW)
+    assert [r.article.id for r in opened] == [4, 1]
+    assert opened[1].features is not None and opened[1].features[F["opened"]] == 1.0
 
 
 def test_the_canonical_copy_is_shown_even_when_a_copy_is_fresher() -> None:

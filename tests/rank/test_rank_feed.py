@@ -82,10 +82,13 @@ def test_mutes_hides_and_fewer_like_this_remove_stories() -> None:
     assert [r.article.id for r in ranked] == [4]
 
 
-def test_read_stories_sink_below_unread_ones() -> None:
-    stories = [art(1, age_h=1), art(2, age_h=2)]
-    ranked = rank_feed(stories, [], [Event(1, 1, EventKind.READ, dwell_s=30)], NOW)
-    assert [r.article.id for r in ranked] == [2, 1]
+def test_read_stories_leave_the_feed_and_opened_ones_sink_below_unread_ones() -> None:
+    stories = [art(1, age_h=1), art(2, age_h=2), art(3, age_h=3)]
+    events = [Event(1, 1, EventKind.READ, dwell_s=30), Event(1, 2, EventKind.CLICK)]
+    assert [r.article.id for r in rank_feed(stories, [], events, NOW)] == [3, 2]
+    # a bounce (an open of under 10 s) is not a read: the story stays, lower
+    bounced = [Event(1, 1, EventKind.READ, dwell_s=3)]
+    assert [r.article.id for r in rank_feed(stories, [], bounced, NOW)] == [2, 3, 1]
 
 
 def test_source_and_author_follows_and_reasons() -> None:

@@ -1,0 +1,305 @@
+"""Candidate generation and ranking features for one reader, as array operations over the
+candidate index. Pure: the index, the profile, the follows and the readership context are
+passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from tidings.core import ArticleSignals, Follow, FollowKind
+from tidings.core.text import normalise_key
+from tidings.rank.aligned import FRESHNESS_HALF_LIFE_H, Aligned, align
+from tidings.rank.index import SUBJECT_SALIENCE, CandidateIndex
+from tidings.rank.profile import ReaderProfile
+
+# How strongly one kind of follow matches one kind of evidence in an article.
+TOPIC_TAG = 1.0  # the article is about the followed topic (by its strength)
+TOPIC_AS_ENTITY = 0.6  # a followed topic appears as an entity (scaled by salience)
+ENTITY_BASE = 0.35  # a followed entity is mentioned at all...
+ENTITY_SALIENCE = 0.65  # ...plus this much times its salience
+ENTITY_AS_TOPIC = 0.8  # a followed entity is one of the article's topics (a place)
+SOURCE = 0.6
+AUTHOR = 0.9
+MUTE_THRESHOLD = 0.3  # a muted thing matching at least this strongly hides the story
+# Candidate sources (a bit each, for the record of why a row was considered)
+FROM_FOLLOWS = 1
+FROM_INTERESTS = 2
+FROM_TRENDING = 4
+FROM_COREAD = 8
+FROM_LEADS = 16
+FROM_RECENT = 32
+FROM_AFFINITY = 64
+
+FEATURES = (
+    "follow",  # Σ weight × match over the reader's follows
+    "interest_max",  # best cosine to one of the reader's interest vectors
+    "interest_mean",  # cosine to the interests, weighted by their share
+    "entity_affinity",  # Σ salience × the reader's affinity to each entity
+    "topic_affinity",
+    "source_affinity",
+    "freshness",  # halves every 36 h
+    "age_h",  # log1p(hours)
+    "popularity",  # log1p(readers who opened it in 24 h)
+    "velocity",  # readers in the last hour against the 24 h hourly rate, log
+    "story_size",  # log(reports of its event)
+    "breaking",  # 1 for a big, new, fast-growing story
+    "source_quality",  # share of the source's opens that became reads (smoothed)
+    "length",  # log1p(words)
+    "shown_no_click",  # times shown to this reader without being opened
+    "collaborative",  # co-read model score (ALS), 0 without a model
+    "fewer_overlap",  # subjects shared with stories marked "fewer like this" (≤ 3)
+    "opened",  # the reader opened it already
+    "has_embedding",
+)
+F = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    """What the whole readership and the serving state say, at one moment."""
+
+    now: datetime
+    opened_counts: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # id → (24h, 1h)
+    trending: Sequence[int] = ()  # article ids the readership opens most lately, best first
+    source_quality: Mapping[int, float] = field(default_factory=dict)
+    stories: Mapping[int, tuple[int, datetime, datetime]] = field(default_factory=dict)
+    shown: Mapping[int, int] = field(default_factory=dict)  # id → times shown to this reader
+    collab_user: np.ndarray | None = None  # the reader's co-read factors
+    collab_items: np.ndarray | None = None  # (index rows × factors), aligned to the index
+    disliked_subjects: frozenset[str] = frozenset()  # subjects of "fewer like this" stories
+    aligned: Aligned | None = None  # the above as arrays over the index (else computed)
+
+    def arrays(self, index: CandidateIndex) -> Aligned:
+        if self.aligned is not None and len(self.aligned.day) == index.size:
+            return self.aligned
+        return align(index, self.now, self.opened_counts, self.source_quality, self.stories)
+
+
+@dataclass(frozen=True)
+class Features:
+    rows: np.ndarray  # index rows of the candidates
+    x: np.ndarray  # (rows × FEATURES)
+    origin: np.ndarray  # FROM_* bits
+    best_follow: np.ndarray  # index into the positive follows, -1 for none
+    weighted: np.ndarray  # (rows × positive follows): weight × match
+    best_entity: np.ndarray  # entity column with the most affinity, -1 for none
+    follows: Sequence[Follow]
+
+
+def subjects_of(s: ArticleSignals) -> set[str]:
+    """What an article is specifically about: its tags, places and salient entities (not the
+    broad taxonomy topics)."""
+    keys = {normalise_key(k) for k, _l, kind, _s in s.topics if kind != "taxonomy"}
+    keys.update(normalise_key(k) for k, _n, sal in s.entities if sal >= SUBJECT_SALIENCE)
+    keys.discard("")
+    return keys
+
+
+def candidates(
+    index: CandidateIndex,
+    profile: ReaderProfile,
+    follows: Sequence[Follow],
+    ctx: FeedContext,
+    al: Aligned | None = None,
+    *,
+    per_interest: int = 100,
+    recent: int = 150,
+    per_follow: int = 300,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows worth scoring for this reader and where each came from: followed topics,
+    entities and sources; neighbours of each interest vector; what the readership opens
+    (trending); co-read articles; the leads of the biggest fresh stories; the newest; the
+    reader's strongest entity affinities. Read and hidden stories (any copy) are left out; the
+    other copies of every candidate's story are added (one of them will be shown)."""
+    n = index.size
+    origin = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return np.zeros(0, np.int64), origin[:0]
+    for f in follows:
+        if f.weight <= 0:
+            continue
+        if f.kind is FollowKind.SOURCE:
+            rows = np.flatnonzero(index.source == int(f.value)) if f.value.isdigit() else None
+        elif f.kind is FollowKind.AUTHOR:
+            rows = np.asarray(
+                [i for i, b in enumerate(index.bylines) if b and f.value in b], np.int64
+            )
+        else:
+            # the newest matches of each (column rows are sorted, and rows are newest first)
+            origin[index.rows_with_topic(f.value)[:per_follow]] |= FROM_FOLLOWS
+            origin[index.rows_with_entity(f.value)[:per_follow]] |= FROM_FOLLOWS
+            continue
+        if rows is not None and len(rows):
+            origin[rows[:per_follow]] |= FROM_FOLLOWS
+    if len(profile.interests):
+        origin[index.nearest(profile.interests, per_interest)] |= FROM_INTERESTS
+    if ctx.trending:
+        origin[index.rows_of(list(ctx.trending)[:200])] |= FROM_TRENDING
+    if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
+        scores = ctx.collab_items @ ctx.collab_user
+        k = min(100, n)
+        origin[np.argpartition(-scores, k - 1)[:k]] |= FROM_COREAD
+    origin[: min(recent, n)] |= FROM_RECENT
+    origin[(al or ctx.arrays(index)).leads] |= FROM_LEADS
+    strongest = sorted(profile.entity_affinity.items(), key=lambda kv: -kv[1])[:5]
+    for key, aff in strongest:
+        if aff > 0:
+            origin[index.rows_with_entity(key)[:100]] |= FROM_AFFINITY
+    rows = np.flatnonzero(origin)
+    # every copy of a candidate story, so that the copy that suits the reader best is shown
+    rows = np.union1d(rows, index.rows_in_groups(np.unique(index.group[rows])))
+    gone = profile.read | profile.hidden
+    if gone:
+        out_groups = np.unique(index.group[index.rows_of(sorted(gone))])
+        # a copy hidden or read outside the window still names its story by its canonical id
+        out_groups = np.union1d(out_groups, np.asarray([a * 2 + 1 for a in gone], np.int64))
+        rows = rows[~np.isin(index.group[rows], out_groups)]
+    return rows, origin[rows]
+
+
+def compute(
+    index: CandidateIndex,
+    rows: np.ndarray,
+    origin: np.ndarray,
+    profile: ReaderProfile,
+    follows: Sequence[Follow],
+    ctx: FeedContext,
+    al: Aligned | None = None,
+) -> tuple[Features, np.ndarray]:
+    """Feature rows of the candidates, and a mask of those a mute hides."""
+    al = al or ctx.arrays(index)
+    m = len(rows)
+    x = np.zeros((m, len(FEATURES)), dtype=np.float32)
+    positives = [f for f in follows if f.weight > 0]
+    mutes = [f for f in follows if f.weight < 0]
+    topics = index.topics[rows]
+    ents = index.entities[rows]
+    match = _matches(index, rows, topics, ents, positives)  # (m × follows)
+    muted = np.zeros(m, dtype=bool)
+    if mutes:
+        muted = _matches(index, rows, topics, ents, mutes).max(axis=1) >= MUTE_THRESHOLD
+    weighted = match * np.asarray([f.weight for f in positives], np.float32)[None, :]
+    x[:, F["follow"]] = weighted.sum(axis=1)
+    best_follow = (
+        np.where(weighted.max(axis=1) > 0, weighted.argmax(axis=1), -1)
+        if positives
+        else np.full(m, -1)
+    )
+    if len(profile.interests):
+        sims = index.emb[rows] @ profile.interests.T
+        sims[~index.has_emb[rows]] = 0.0
+        x[:, F["interest_max"]] = sims.max(axis=1)
+        x[:, F["interest_mean"]] = sims @ profile.interest_weights
+    best_entity = np.full(m, -1, dtype=np.int64)
+    if profile.entity_affinity:
+        cols, affs = _columns(index.entity_col, profile.entity_affinity)
+        if len(cols):
+            sal = ents[:, cols].toarray()
+            sal = np.where(sal > 0, sal - 1.0, 0.0)
+            contrib = sal * (affs * index.entity_idf[cols])[None, :]
+            x[:, F["entity_affinity"]] = contrib.sum(axis=1)
+            best = contrib.argmax(axis=1)
+            has = contrib[np.arange(m), best] > 0
+            best_entity = np.where(has, cols[best], -1)
+    if profile.topic_affinity:
+        cols, affs = _columns(index.topic_col, profile.topic_affinity)
+        if len(cols):
+            x[:, F["topic_affinity"]] = topics[:, cols].toarray() @ affs
+    if profile.source_affinity:
+        x[:, F["source_affinity"]] = [
+            profile.source_affinity.get(int(s), 0.0) for s in index.source[rows]
+        ]
+    fresh = index.freshness(rows, ctx.now, FRESHNESS_HALF_LIFE_H)
+    x[:, F["freshness"]] = fresh
+    x[:, F["age_h"]] = np.log1p(np.maximum(ctx.now.timestamp() - index.when[rows], 0.0) / 3600.0)
+    ids = index.ids[rows]
+    day, hour = al.day[rows], al.hour[rows]
+    x[:, F["popularity"]] = np.log1p(day)
+    x[:, F["velocity"]] = np.log((hour + 1.0) / (day / 24.0 + 1.0))
+    x[:, F["story_size"]] = np.log(np.maximum(al.story_size[rows], 1.0))
+    x[:, F["breaking"]] = al.breaking[rows]
+    x[:, F["source_quality"]] = al.quality[rows]
+    x[:, F["length"]] = np.log1p(index.words[rows])
+    opened = np.zeros(m, dtype=bool)
+    if profile.opened:  # opening any copy of a story counts for the whole story
+        seen_groups = np.union1d(
+            index.group[index.rows_of(sorted(profile.opened))],
+            np.asarray([a * 2 + 1 for a in profile.opened], np.int64),
+        )
+        opened = np.isin(index.group[rows], seen_groups)
+    x[:, F["opened"]] = opened
+    if ctx.shown:
+        x[:, F["shown_no_click"]] = np.where(
+            opened, 0.0, [float(ctx.shown.get(int(a), 0)) for a in ids]
+        )
+    if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
+        x[:, F["collaborative"]] = ctx.collab_items[rows] @ ctx.collab_user
+    if ctx.disliked_subjects:
+        cols = np.asarray(
+            [c for k in ctx.disliked_subjects if (c := index.subject_col.get(k)) is not None],
+            np.int64,
+        )
+        if len(cols):
+            shared = np.asarray(index.subjects[rows][:, cols].sum(axis=1)).ravel()
+            x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
+    x[:, F["has_embedding"]] = index.has_emb[rows]
+    feats = Features(
+        rows=rows,
+        x=x,
+        origin=origin,
+        best_follow=np.asarray(best_follow, np.int64),
+        weighted=weighted,
+        best_entity=best_entity,
+        follows=positives,
+    )
+    return feats, muted
+
+
+def _columns(
+    col_of: Mapping[str, int], weights: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    pairs = [(c, w) for k, w in weights.items() if (c := col_of.get(k)) is not None]
+    cols = np.asarray([c for c, _ in pairs], np.int64)
+    return cols, np.asarray([w for _, w in pairs], np.float32)
+
+
+def _matches(
+    index: CandidateIndex,
+    rows: np.ndarray,
+    topics: object,
+    ents: object,
+    follows: Sequence[Follow],
+) -> np.ndarray:
+    """How strongly each follow matches each candidate (0..1), rows × follows."""
+    m = len(rows)
+    out = np.zeros((m, len(follows)), dtype=np.float32)
+    for j, f in enumerate(follows):
+        if f.kind is FollowKind.SOURCE:
+            if f.value.isdigit():
+                out[:, j] = np.where(index.source[rows] == int(f.value), SOURCE, 0.0)
+            continue
+        if f.kind is FollowKind.AUTHOR:
+            out[:, j] = [
+                AUTHOR if b and f.value in b else 0.0 for b in (index.bylines[r] for r in rows)
+            ]
+            continue
+        tc = index.topic_col.get(f.value)
+        ec = index.entity_col.get(f.value)
+        t = topics[:, tc].toarray().ravel() if tc is not None else np.zeros(m, np.float32)  # type: ignore[index]
+        e = ents[:, ec].toarray().ravel() if ec is not None else np.zeros(m, np.float32)  # type: ignore[index]
+        sal = np.maximum(e - 1.0, 0.0)
+        if f.kind is FollowKind.TOPIC:
+            out[:, j] = np.where(
+                t > 0, TOPIC_TAG * t, np.where(e > 0, TOPIC_AS_ENTITY * np.maximum(sal, 0.2), 0.0)
+            )
+        elif f.kind is FollowKind.ENTITY:
+            out[:, j] = np.where(
+                e > 0,
+                ENTITY_BASE + ENTITY_SALIENCE * sal,
+                np.where(t > 0, ENTITY_AS_TOPIC * t, 0.0),
+            )
+    return out

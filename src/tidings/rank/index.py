@@ -1,0 +1,284 @@
+"""The candidate index: every article in the ranking window as columns (numpy arrays and
+sparse matrices), so that candidate generation and features are array operations, not loops.
+
+Built from `ArticleSignals` (the store's compact rows); pure and immutable once built. The
+serving process keeps one and rebuilds it when the store's articles change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+from scipy import sparse
+
+from tidings.core import ArticleSignals
+from tidings.core.text import normalise_key
+
+DIM = 384  # all-MiniLM-L6-v2
+TAXONOMY_WEIGHT = 0.8  # a taxonomy topic counts this much of its classifier score
+SUBJECT_SALIENCE = 0.3  # an entity this salient is a subject of its article
+ANN_MIN_ROWS = 20_000  # below this, nearest neighbours are found by brute force
+
+
+def topic_strength(kind: str, score: float) -> float:
+    """How strongly an article is about one of its topics (0..1): a source's own tag fully,
+    a place by its score, a taxonomy topic by `TAXONOMY_WEIGHT` times the classifier's score
+    (a broad section is weaker evidence than a tag)."""
+    if kind == "tag":
+        return 1.0
+    if kind == "taxonomy":
+        return min(TAXONOMY_WEIGHT * score, 1.0)
+    return min(score, 1.0)
+
+
+class CandidateIndex:
+    """Rows are articles, newest first. Columns of `topics` (strengths), `entities`
+    (1 + salience, so that a mention with salience 0 is still present) and `subjects` (what an
+    article is specifically about: tags, places, salient entities; 0/1)."""
+
+    def __init__(self, signals: Sequence[ArticleSignals], *, dim: int = DIM) -> None:
+        ordered = sorted(signals, key=lambda s: (s.when, s.id), reverse=True)
+        seen: set[int] = set()
+        rows = [s for s in ordered if not (s.id in seen or seen.add(s.id))]  # type: ignore[func-returns-value]
+        n = len(rows)
+        self.size = n
+        self.dim = dim
+        self.ids = np.fromiter((s.id for s in rows), dtype=np.int64, count=n)
+        self.row_of = {int(a): i for i, a in enumerate(self.ids)}
+        self.when = np.fromiter((s.when.timestamp() for s in rows), dtype=np.float64, count=n)
+        self.source = np.fromiter(
+            (s.source_id if s.source_id is not None else -1 for s in rows), np.int64, n
+        )
+        self.story = np.fromiter(
+            (s.story_id if s.story_id is not None else -1 for s in rows), np.int64, n
+        )
+        self.duplicate_of = np.fromiter(
+            (s.duplicate_of if s.duplicate_of is not None else -1 for s in rows), np.int64, n
+        )
+        self.words = np.fromiter((s.words for s in rows), dtype=np.float32, count=n)
+        self.bylines = [normalise_key(s.byline or "") for s in rows]
+        # The story an article is shown under: its story cluster when enrichment found one
+        # (even), else its near-duplicate group, named by the canonical article (odd).
+        canonical = np.where(self.duplicate_of >= 0, self.duplicate_of, self.ids)
+        self.group = np.where(self.story >= 0, self.story * 2, canonical * 2 + 1)
+        self.emb = np.zeros((n, dim), dtype=np.float32)
+        self.has_emb = np.zeros(n, dtype=bool)
+        for i, s in enumerate(rows):
+            if s.embedding is not None and len(s.embedding) == 2 * dim:
+                self.emb[i] = np.frombuffer(s.embedding, dtype="<f2")
+                self.has_emb[i] = True
+        norms = np.linalg.norm(self.emb, axis=1)
+        ok = norms > 0
+        self.emb[ok] /= norms[ok, None]
+        self.has_emb &= ok
+        self._build_sparse(rows)
+        self.ann = _IVF(self.emb, self.has_emb) if int(self.has_emb.sum()) >= ANN_MIN_ROWS else None
+        # the story clusters' rows, for "also reported by"
+        order = np.argsort(self.group, kind="stable")
+        g = self.group[order]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if n else np.zeros(0, np.int64)
+        ends = np.r_[starts[1:], n] if n else np.zeros(0, np.int64)
+        self._group_order = order
+        self._group_keys = g[starts] if n else np.zeros(0, np.int64)
+        self._group_starts = starts
+        self._group_ends = ends
+
+    def _build_sparse(self, rows: Sequence[ArticleSignals]) -> None:
+        self.topic_col: dict[str, int] = {}
+        self.topic_label: list[str] = []
+        self.entity_col: dict[str, int] = {}
+        self.entity_name: list[str] = []
+        self.subject_col: dict[str, int] = {}
+        self.section: list[str | None] = []  # the article's best taxonomy topic, for "Popular in"
+        t_rows: list[int] = []
+        t_cols: list[int] = []
+        t_vals: list[float] = []
+        e_rows: list[int] = []
+        e_cols: list[int] = []
+        e_vals: list[float] = []
+        s_rows: list[int] = []
+        s_cols: list[int] = []
+        taxonomic: set[tuple[int, int]] = set()
+        for i, s in enumerate(rows):
+            strengths: dict[int, float] = {}
+            subjects: set[int] = set()
+            taxonomy_only: set[int] = set()
+            specific: set[int] = set()
+            best: tuple[float, str] | None = None
+            for key, label, kind, score in s.topics:
+                k = normalise_key(key)
+                if not k:
+                    continue
+                col = self.topic_col.setdefault(k, len(self.topic_col))
+                if col == len(self.topic_label):
+                    self.topic_label.append(label)
+                strengths[col] = max(strengths.get(col, 0.0), topic_strength(kind, score))
+                if kind == "taxonomy":
+                    taxonomy_only.add(col)
+                    if best is None or score > best[0]:
+                        best = (score, label)
+                else:
+                    specific.add(col)
+                    subjects.add(self.subject_col.setdefault(k, len(self.subject_col)))
+            self.section.append(best[1] if best else None)
+            taxonomic.update((i, col) for col in taxonomy_only - specific)
+            for col, v in strengths.items():
+                t_rows.append(i)
+                t_cols.append(col)
+                t_vals.append(v)
+            mentioned: dict[int, float] = {}
+            for key, name, salience in s.entities:
+                k = normalise_key(key)
+                if not k:
+                    continue
+                col = self.entity_col.setdefault(k, len(self.entity_col))
+                if col == len(self.entity_name):
+                    self.entity_name.append(name)
+                mentioned[col] = max(mentioned.get(col, 0.0), float(salience))
+                if salience >= SUBJECT_SALIENCE:
+                    subjects.add(self.subject_col.setdefault(k, len(self.subject_col)))
+            for col, v in mentioned.items():
+                e_rows.append(i)
+                e_cols.append(col)
+                e_vals.append(1.0 + v)
+            for col in subjects:
+                s_rows.append(i)
+                s_cols.append(col)
+        n = len(rows)
+        self.topic_keys = list(self.topic_col)
+        self.entity_keys = list(self.entity_col)
+        self.topics = _csr(t_rows, t_cols, t_vals, (n, len(self.topic_col)))
+        # the same without taxonomy topics: what a hide or "fewer like this" speaks against
+        self.specific_topics = _csr(
+            [r for r, c, v in zip(t_rows, t_cols, t_vals, strict=True) if (r, c) not in taxonomic],
+            [c for r, c, v in zip(t_rows, t_cols, t_vals, strict=True) if (r, c) not in taxonomic],
+            [v for r, c, v in zip(t_rows, t_cols, t_vals, strict=True) if (r, c) not in taxonomic],
+            (n, len(self.topic_col)),
+        )
+        self.entities = _csr(e_rows, e_cols, e_vals, (n, len(self.entity_col)))
+        self.subjects = _csr(s_rows, s_cols, [1.0] * len(s_rows), (n, len(self.subject_col)))
+        self.topics_by_col = self.topics.tocsc()
+        self.entities_by_col = self.entities.tocsc()
+        # How specific each entity is (inverse document frequency in the window, 0..1): an
+        # affinity to "United States", named in a quarter of the news, says less about a
+        # reader than one to "Wang Yi".
+        df = np.diff(self.entities_by_col.indptr).astype(np.float32)
+        self.entity_idf = np.log((n + 1.0) / (df + 1.0)) / np.log(n + 2.0)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def rows_of(self, ids: Sequence[int]) -> np.ndarray:
+        """Rows of the ids that are in the index (others are left out)."""
+        return np.fromiter(
+            (r for a in ids if (r := self.row_of.get(int(a))) is not None), dtype=np.int64
+        )
+
+    def rows_with_topic(self, key: str) -> np.ndarray:
+        col = self.topic_col.get(key)
+        if col is None:
+            return np.zeros(0, np.int64)
+        m = self.topics_by_col
+        return np.asarray(m.indices[m.indptr[col] : m.indptr[col + 1]], dtype=np.int64)
+
+    def rows_with_entity(self, key: str) -> np.ndarray:
+        col = self.entity_col.get(key)
+        if col is None:
+            return np.zeros(0, np.int64)
+        m = self.entities_by_col
+        return np.asarray(m.indices[m.indptr[col] : m.indptr[col + 1]], dtype=np.int64)
+
+    def group_rows(self, group: int) -> np.ndarray:
+        """Every row shown under one story (near duplicates and the story cluster)."""
+        return self.rows_in_groups(np.asarray([group], np.int64))
+
+    def rows_in_groups(self, groups: np.ndarray) -> np.ndarray:
+        """Every row shown under any of these stories, each group's rows newest first."""
+        keys = self._group_keys
+        if len(keys) == 0 or len(groups) == 0:
+            return np.zeros(0, np.int64)
+        at = np.clip(np.searchsorted(keys, groups), 0, len(keys) - 1)
+        at = at[keys[at] == groups]
+        lengths = self._group_ends[at] - self._group_starts[at]
+        if not len(lengths):
+            return np.zeros(0, np.int64)
+        offsets = np.repeat(self._group_starts[at] - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+        rows: np.ndarray = self._group_order[offsets + np.arange(int(lengths.sum()))]
+        return rows
+
+    def subject_keys(self, row: int) -> set[int]:
+        m = self.subjects
+        return set(m.indices[m.indptr[row] : m.indptr[row + 1]].tolist())
+
+    def freshness(self, rows: np.ndarray, now: datetime, half_life_h: float) -> np.ndarray:
+        age_h = np.maximum(now.timestamp() - self.when[rows], 0.0) / 3600.0
+        out: np.ndarray = np.power(0.5, age_h / half_life_h)
+        return out
+
+    def nearest(self, vectors: np.ndarray, k: int) -> np.ndarray:
+        """Rows of the (about) `k` articles nearest each vector, all vectors' together."""
+        if self.size == 0 or len(vectors) == 0:
+            return np.zeros(0, np.int64)
+        if self.ann is not None:
+            return self.ann.search(vectors, k)
+        sims = self.emb @ vectors.T  # rows without an embedding score 0
+        sims[~self.has_emb] = -2.0
+        k = min(k, self.size)
+        found = [np.argpartition(-sims[:, j], k - 1)[:k] for j in range(sims.shape[1])]
+        top = np.unique(np.concatenate(found))
+        return top[self.has_emb[top]]
+
+
+class _IVF:
+    """Inverted-file nearest-neighbour index over unit vectors: spherical k-means centroids,
+    each article listed under its nearest; a query scans the lists of its `probe` nearest
+    centroids only (a few percent of the corpus)."""
+
+    def __init__(self, emb: np.ndarray, has: np.ndarray, *, seed: int = 7, probe: int = 8) -> None:
+        rows = np.flatnonzero(has)
+        rng = np.random.default_rng(seed)
+        n_lists = int(np.clip(np.sqrt(len(rows)), 16, 1024))
+        sample = emb[rng.choice(rows, size=min(len(rows), 40 * n_lists), replace=False)]
+        centroids = sample[rng.choice(len(sample), size=n_lists, replace=False)].copy()
+        for _ in range(8):
+            assign = np.argmax(sample @ centroids.T, axis=1)
+            for c in range(n_lists):
+                members = sample[assign == c]
+                if len(members):
+                    v = members.sum(axis=0)
+                    centroids[c] = v / max(float(np.linalg.norm(v)), 1e-9)
+        self.centroids = centroids
+        self.probe = min(probe, n_lists)
+        assign = np.empty(len(rows), dtype=np.int64)
+        for i in range(0, len(rows), 20_000):
+            assign[i : i + 20_000] = np.argmax(emb[rows[i : i + 20_000]] @ centroids.T, axis=1)
+        order = np.argsort(assign, kind="stable")
+        self.lists_rows = rows[order]
+        self.offsets = np.searchsorted(assign[order], np.arange(n_lists + 1))
+        self.emb = emb
+
+    def search(self, vectors: np.ndarray, k: int) -> np.ndarray:
+        found: list[np.ndarray] = []
+        for q in vectors:
+            near = np.argpartition(-(self.centroids @ q), self.probe - 1)[: self.probe]
+            cand = np.concatenate(
+                [self.lists_rows[self.offsets[c] : self.offsets[c + 1]] for c in near]
+            )
+            if len(cand) == 0:
+                continue
+            sims = self.emb[cand] @ q
+            kk = min(k, len(cand))
+            found.append(cand[np.argpartition(-sims, kk - 1)[:kk]])
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+
+def _csr(
+    rows: list[int], cols: list[int], vals: list[float], shape: tuple[int, int]
+) -> sparse.csr_matrix:
+    return sparse.csr_matrix(
+        (
+            np.asarray(vals, dtype=np.float32),
+            (np.asarray(rows, np.int64), np.asarray(cols, np.int64)),
+        ),
+        shape=shape,
+    )

@@ -1,0 +1,142 @@
+"""Re-ranking of scored candidates into a feed: one item per story, per-source caps and
+maximal-marginal-relevance diversity at the top, and a few labelled exploration slots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tidings.rank.features import F, Features
+from tidings.rank.index import CandidateIndex
+
+TOP = 20  # the part of the feed that is diversified and capped
+SOURCE_CAP = 4  # stories of one source in the top TOP, while others are left
+MMR_LAMBDA = 0.8  # relevance against novelty
+POOL = 200  # stories considered for the top
+EXPLORE_AT = (5, 13)  # 0-based positions of the exploration slots in the top
+EXPLORE_MIN_STORIES = 30  # no exploration in a feed with fewer stories than this
+DIFFERENT_INTEREST = 0.35  # an exploration pick is below this cosine to every interest
+
+
+@dataclass(frozen=True)
+class Slot:
+    pos: int  # index into the features' rows
+    score: float
+    also: tuple[int, ...]  # feature positions of the story's other copies
+    explore: bool = False
+
+
+def one_per_story(
+    index: CandidateIndex,
+    feats: Features,
+    final: np.ndarray,
+    keep: np.ndarray,
+    *,
+    first: int | None = None,
+) -> list[Slot]:
+    """Each story once, best stories first: shown as the copy that matches the reader's
+    follows best (a followed source, author or entity), then the canonical copy, then the
+    oldest; ranked as its best-scoring copy, carrying the others. Only the `first` best
+    stories are returned when given."""
+    pos = np.flatnonzero(keep)
+    if len(pos) == 0:
+        return []
+    rows = feats.rows[pos]
+    groups = index.group[rows]
+    canonical = index.duplicate_of[rows] < 0
+    ids = index.ids[rows]
+    order = np.lexsort((ids, ~canonical, -feats.x[pos, F["follow"]], groups))
+    g_sorted = groups[order]
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    best = np.maximum.reduceat(final[pos[order]], starts)
+    shown_ids = ids[order[starts]]
+    ranking = np.lexsort((-shown_ids, -best))
+    if first is not None:
+        ranking = ranking[:first]
+    slots: list[Slot] = []
+    for k in ranking:
+        members = pos[order[starts[k] : ends[k]]]
+        others = sorted(members[1:].tolist(), key=lambda p: int(index.ids[feats.rows[p]]))
+        slots.append(Slot(pos=int(members[0]), score=float(best[k]), also=tuple(others)))
+    return slots
+
+
+def diversify(
+    index: CandidateIndex,
+    feats: Features,
+    slots: list[Slot],
+    *,
+    top: int = TOP,
+    source_cap: int = SOURCE_CAP,
+    lam: float = MMR_LAMBDA,
+    explore: bool = True,
+) -> list[Slot]:
+    """The first `top` stories chosen greedily by maximal marginal relevance (score against
+    similarity to the stories already chosen: embedding cosine and shared subjects), at most
+    `source_cap` from one source while other sources have stories left; exploration slots at
+    `EXPLORE_AT` hold the best story unlike anything the reader follows or reads. The rest
+    follow in score order."""
+    if len(slots) <= 1:
+        return slots
+    pool = slots[:POOL]
+    rest = slots[POOL:]
+    rows = feats.rows[[s.pos for s in pool]]
+    scores = np.asarray([s.score for s in pool])
+    # relevance on the scores' own scale, but no finer than one unit: tiny score gaps
+    # (freshness by minutes) must not outweigh a story being the same as one chosen
+    span = max(float(scores.max() - scores.min()), 1.0)
+    rel = (scores - scores.min()) / span
+    emb = index.emb[rows]
+    subj = index.subjects[rows]
+    sizes = np.asarray(subj.sum(axis=1)).ravel()
+    sources = index.source[rows]
+    x = feats.x[[s.pos for s in pool]]
+    different = (
+        (x[:, F["follow"]] <= 0)
+        & (x[:, F["interest_max"]] < DIFFERENT_INTEREST)
+        & (x[:, F["entity_affinity"]] <= 0)
+        & (x[:, F["topic_affinity"]] <= 0)
+    )
+    quality = x[:, F["freshness"]] + x[:, F["popularity"]] + x[:, F["story_size"]]
+    do_explore = explore and len(slots) >= EXPLORE_MIN_STORIES
+    # similarity of every pair in the pool: embedding cosine and shared subjects (Jaccard)
+    cos = np.clip(emb @ emb.T, 0.0, 1.0)
+    shared = np.asarray((subj @ subj.T).todense(), dtype=np.float64)
+    union = sizes[:, None] + sizes[None, :] - shared
+    jacc = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    sim = 0.7 * cos + 0.3 * jacc
+    _, source_of = np.unique(sources, return_inverse=True)
+    counts = np.zeros(int(source_of.max()) + 1 if len(source_of) else 0, dtype=np.int64)
+    unattributed = sources < 0
+    chosen: list[int] = []
+    flags: list[bool] = []
+    taken = np.zeros(len(pool), dtype=bool)
+    max_sim = np.zeros(len(pool))
+    for position in range(min(top, len(pool))):
+        open_ = ~taken
+        if do_explore and position in EXPLORE_AT and (open_ & different).any():
+            cand = np.flatnonzero(open_ & different)
+            pick = int(cand[np.argmax(quality[cand])])
+            is_explore = True
+        else:
+            capped = (counts[source_of] >= source_cap) & ~unattributed
+            allowed = open_ & ~capped
+            if not allowed.any():
+                allowed = open_
+            value = lam * rel - (1.0 - lam) * max_sim
+            value[~allowed] = -np.inf
+            pick = int(np.argmax(value))
+            is_explore = False
+        taken[pick] = True
+        chosen.append(pick)
+        flags.append(is_explore)
+        counts[source_of[pick]] += 1
+        max_sim = np.maximum(max_sim, sim[pick])
+    head = [
+        Slot(pos=pool[i].pos, score=pool[i].score, also=pool[i].also, explore=f)
+        for i, f in zip(chosen, flags, strict=True)
+    ]
+    tail = [pool[i] for i in range(len(pool)) if not taken[i]]
+    return head + tail + rest
