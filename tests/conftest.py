@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +15,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
+# Tests see readership statistics at once (no reuse between requests) and never a ranking
+# model a developer trained in ./var/models.
+os.environ.setdefault("TIDINGS_FEED_STATS_TTL_S", "0")
+os.environ.setdefault("TIDINGS_MODEL_DIR", tempfile.mkdtemp(prefix="tidings-test-models-"))
 
 from support import PG_URL, SEED, FeedServer, Route, make_settings, require
 from tidings.core import Settings

@@ -16,6 +16,7 @@ from tidings.api import error_response
 from tidings.api import router as api_router
 from tidings.core import Settings, TidingsError
 from tidings.pipeline import Pipeline
+from tidings.pipeline.feed import feed_service
 from tidings.store import Store
 from tidings.web import TEMPLATES
 from tidings.web import router as web_router
@@ -39,6 +40,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = store if store is not None else Store.open(settings.database_url)
     app.state.pipeline = pipeline if pipeline is not None else Pipeline(app.state.store, settings)
+    app.state.feed = feed_service(app.state.store, settings)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), "static"
     )

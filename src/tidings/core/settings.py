@@ -151,6 +151,48 @@ class Settings(BaseSettings):
         "many days (kept in memory, about 4 kB per story).",
     )
     feed_size: int = Field(default=50, description="Stories on one page of a reader's feed.")
+    feed_window_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="Feed candidates are the articles published in this many hours (plus "
+        "`feed_min_articles`), kept in memory by each server process.",
+    )
+    feed_min_articles: int = Field(
+        default=2000,
+        ge=1,
+        description="When the window holds fewer articles, the newest this many are "
+        "candidates however old (a quiet install, the demo).",
+    )
+    feed_max_articles: int = Field(
+        default=300_000,
+        ge=1,
+        description="Most articles in the candidate window (the newest); about 2 kB of memory "
+        "each per server process.",
+    )
+    feed_stats_ttl_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long the readership statistics behind 'Trending now' and source "
+        "quality are reused before they are read again, in seconds.",
+    )
+    feed_exploration: bool = Field(
+        default=True,
+        description="Fill a few labelled slots of the feed's top with stories unlike what the "
+        "reader follows and reads ('Something different').",
+    )
+    train_interval_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="`tidings serve` retrains the feed ranker and the co-read model from the "
+        "feed log this often (the first run one interval after start); 0 turns it off (run "
+        "`tidings train` from cron instead).",
+    )
+    model_dir: Path | None = Field(
+        default=Path("./var/models"),
+        description="Folder of the ranking models `tidings train` writes (versioned files "
+        "and current.json naming the one in use). Without a usable model the hand-set "
+        "scorer ranks the feed.",
+    )
     log_level: str = Field(default="INFO", description="Python logging level.")
 
     @field_validator("fetch_allow", mode="before")

@@ -1,18 +1,322 @@
-"""A reader's feed: gather candidates from the store, rank them with `rank`."""
+"""A reader's feed: the serving state (candidate index over the ranking window, readership
+statistics, the scorer) kept in the process, the reader's own state read per request, and
+`rank.rank_index` to order it. Every feed page served is logged as an impression."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from tidings.core import EventKind, Follow, FollowKind, StoredArticle
+import numpy as np
+
+from tidings.core import Follow, FollowKind, Settings
 from tidings.core.text import utcnow
-from tidings.rank import RankedItem, rank_feed, story_key
+from tidings.rank import (
+    CandidateIndex,
+    FeedContext,
+    HandScorer,
+    RankedItem,
+    ReaderProfile,
+    Scorer,
+    build_profile,
+    load_scorer,
+    rank_index,
+)
+from tidings.rank.aligned import Aligned, align
+from tidings.rank.coread import CoReadModel
+from tidings.rank.scoring import COREAD, load_coread
 from tidings.store import Store
 
-RECENT_CANDIDATES = 1000
-FOLLOW_CANDIDATES = 500
+log = logging.getLogger(__name__)
+
 TRENDING_WINDOW = timedelta(hours=24)  # readers who opened a story in this window make it popular
+VELOCITY_WINDOW = timedelta(hours=1)
+SOURCE_QUALITY_WINDOW = timedelta(days=30)
+SHOWN_WINDOW = timedelta(days=3)
+# Pages served this recently do not count as showings yet: paging through a feed, or coming
+# back to it a minute later, does not reshuffle it.
+SHOWN_SETTLE = timedelta(minutes=10)
+PROFILE_EVENTS = 1000  # a reader's newest events that make their profile
+PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB each)
+PROFILE_TTL_S = 60.0
+
+
+@dataclass
+class _Stats:
+    at: float = 0.0
+    opened: dict[int, tuple[int, int]] = field(default_factory=dict)
+    trending: list[int] = field(default_factory=list)
+    source_quality: dict[int, float] = field(default_factory=dict)
+
+
+class FeedService:
+    """The feed ranking state of one process. Thread-safe; the index is rebuilt when the
+    store's articles change (checked on every request: one small query)."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        s = settings or Settings()
+        self.window = timedelta(hours=s.feed_window_hours)
+        self.min_articles = s.feed_min_articles
+        self.max_articles = s.feed_max_articles
+        self.stats_ttl = s.feed_stats_ttl_s
+        self.model_dir: Path | None = s.model_dir
+        self.explore = s.feed_exploration
+        self._lock = threading.Lock()
+        self._index: CandidateIndex | None = None
+        self._watermark: object = None
+        self._stories: dict[int, tuple[int, datetime, datetime]] = {}
+        self._stats = _Stats()
+        self._scorer: Scorer = HandScorer()
+        self._scorer_stamp: object = None
+        self._scorer_checked = 0.0
+        self._aligned_cache: tuple[tuple[int, float], Aligned] | None = None
+        self._profiles: OrderedDict[
+            int, tuple[tuple[object, ...], float, ReaderProfile, set[str]]
+        ] = OrderedDict()
+        self._coread: CoReadModel | None = None
+        self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
+
+    # -- serving state --------------------------------------------------------------------
+
+    def index(self) -> CandidateIndex:
+        mark = self.store.ranking.watermark()
+        with self._lock:
+            if self._index is None or mark != self._watermark:
+                started = time.perf_counter()
+                since = utcnow() - self.window
+                signals = self.store.ranking.signals(since=since, limit=self.max_articles)
+                if len(signals) < self.min_articles:
+                    # a quiet install (or the demo): the newest articles, however old
+                    signals = self.store.ranking.signals(limit=self.min_articles)
+                index = CandidateIndex(signals)
+                story_ids = sorted({int(s) for s in index.story if s >= 0})
+                sizes = self.store.ranking.story_sizes(story_ids)
+                first: dict[int, float] = {}
+                for row in range(index.size):
+                    sid = int(index.story[row])
+                    if sid >= 0:
+                        when = float(index.when[row])
+                        first[sid] = min(first.get(sid, when), when)
+                self._stories = {
+                    sid: (size, _utc(first.get(sid, last.timestamp())), last)
+                    for sid, (size, last) in sizes.items()
+                }
+                self._index, self._watermark = index, mark
+                log.info(
+                    "feed index: %d articles in %.2f s", index.size, time.perf_counter() - started
+                )
+            return self._index
+
+    def stats(self, now: datetime) -> _Stats:
+        with self._lock:
+            if time.monotonic() - self._stats.at < self.stats_ttl:
+                return self._stats
+        opened = self.store.ranking.opened_counts(
+            since=now - TRENDING_WINDOW, recent=now - VELOCITY_WINDOW
+        )
+        trending = sorted(opened, key=lambda a: (-(opened[a][1] * 6 + opened[a][0]), -a))[:200]
+        quality = {
+            s: (reads + 2.0) / (n + 4.0)
+            for s, (n, reads) in self.store.ranking.source_reads(
+                since=now - SOURCE_QUALITY_WINDOW
+            ).items()
+        }
+        stats = _Stats(time.monotonic(), opened, trending, quality)
+        with self._lock:
+            self._stats = stats
+        return stats
+
+    def _aligned(self, index: CandidateIndex, stats: _Stats, now: datetime) -> Aligned:
+        """The readership statistics as arrays over the index, made once per index and
+        statistics refresh."""
+        key = (id(index), stats.at)
+        with self._lock:
+            if self._aligned_cache is not None and self._aligned_cache[0] == key:
+                return self._aligned_cache[1]
+        arrays = align(index, now, stats.opened, stats.source_quality, self._stories)
+        with self._lock:
+            self._aligned_cache = (key, arrays)
+        return arrays
+
+    def _profile(
+        self, reader_id: int, index: CandidateIndex, now: datetime
+    ) -> tuple[ReaderProfile, set[str]]:
+        """The reader's profile and the subjects of their "fewer like this" stories, reused
+        while the reader has no new event and the index is the same (for a minute at most,
+        as time decay moves)."""
+        store = self.store
+        marker = store.events.marker(reader_id)
+        key = (reader_id, marker, id(index))
+        with self._lock:
+            hit = self._profiles.get(reader_id)
+            if hit is not None and hit[0] == key and time.monotonic() - hit[1] < PROFILE_TTL_S:
+                self._profiles.move_to_end(reader_id)
+                return hit[2], hit[3]
+        events = store.events.for_reader(reader_id, newest=PROFILE_EVENTS)
+        named = {e.article_id for e in events if e.article_id is not None}
+        missing = sorted(a for a in named if a not in index.row_of)
+        older = CandidateIndex(store.ranking.signals(ids=missing)) if missing else None
+        indexes = [index] + ([older] if older is not None else [])
+        profile = build_profile(events, indexes, now)
+        disliked = _subjects(indexes, profile.fewer) if profile.fewer else set()
+        with self._lock:
+            self._profiles[reader_id] = (key, time.monotonic(), profile, disliked)
+            self._profiles.move_to_end(reader_id)
+            while len(self._profiles) > PROFILE_CACHE:
+                self._profiles.popitem(last=False)
+        return profile, disliked
+
+    def scorer(self) -> Scorer:
+        """The current model, reloaded when `tidings train` names a new one (checked at most
+        every few seconds)."""
+        if self.model_dir is None:
+            return self._scorer
+        now = time.monotonic()
+        if now - self._scorer_checked < 5.0 and self._scorer_stamp is not None:
+            return self._scorer
+        self._scorer_checked = now
+        pointer = self.model_dir / "current.json"
+        try:
+            stamp: object = pointer.stat().st_mtime_ns
+        except OSError:
+            stamp = "none"
+        try:
+            stamp = (stamp, (self.model_dir / COREAD).stat().st_mtime_ns)
+        except OSError:
+            stamp = (stamp, "none")
+        if stamp != self._scorer_stamp:
+            self._scorer = load_scorer(self.model_dir)
+            self._coread = load_coread(self.model_dir)
+            self._coread_items = None
+            self._scorer_stamp = stamp
+            log.info(
+                "feed scorer: %s; co-read model: %s",
+                self._scorer.name,
+                "none" if self._coread is None else f"{len(self._coread.reader_ids)} readers",
+            )
+        return self._scorer
+
+    def coread(
+        self, index: CandidateIndex, reader_id: int
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The reader's co-read factors and the index rows' (None without a model or when the
+        reader was not in its training data)."""
+        model = self._coread
+        if model is None:
+            return None, None
+        user = model.reader(reader_id)
+        if user is None:
+            return None, None
+        with self._lock:
+            cached = self._coread_items
+            if cached is None or cached[0] != id(index):
+                cached = (id(index), model.items_for(index))
+                self._coread_items = cached
+        return user, cached[1]
+
+    # -- one reader -----------------------------------------------------------------------
+
+    def feed(
+        self,
+        reader_id: int,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        now: datetime | None = None,
+        log_impressions: bool = True,
+    ) -> list[RankedItem]:
+        """The ranked feed page of one reader (NotFoundError for an unknown reader)."""
+        store = self.store
+        store.readers.get(reader_id)
+        when = now or utcnow()
+        index = self.index()
+        follows = _resolved(store, store.readers.follows(reader_id))
+        profile, disliked = self._profile(reader_id, index, when)
+        stats = self.stats(when)
+        scorer = self.scorer()
+        collab_user, collab_items = self.coread(index, reader_id)
+        ctx = FeedContext(
+            now=when,
+            opened_counts=stats.opened,
+            trending=stats.trending,
+            source_quality=stats.source_quality,
+            stories=self._stories,
+            aligned=self._aligned(index, stats, when),
+            shown=store.ranking.shown_counts(
+                reader_id, since=when - SHOWN_WINDOW, until=when - SHOWN_SETTLE
+            ),
+            disliked_subjects=frozenset(disliked),
+            collab_user=collab_user,
+            collab_items=collab_items,
+        )
+        picks = rank_index(
+            index, profile, follows, ctx, scorer, limit=limit, offset=offset, explore=self.explore
+        )
+        ids = [p.article_id for p in picks]
+        also = sorted({a for p in picks for a in p.also})
+        found = {a.id: a for a in store.articles.by_ids(ids + also)}
+        items = [
+            RankedItem(
+                article=found[p.article_id],
+                score=p.score,
+                reason=p.reason,
+                matched=p.matched,
+                also=tuple(found[a] for a in p.also if a in found),
+                features=p.features,
+                explore=p.explore,
+            )
+            for p in picks
+            if p.article_id in found
+        ]
+        if log_impressions and items:
+            feats = np.vstack([it.features for it in items if it.features is not None])
+            store.ranking.log_impressions(
+                reader_id,
+                [it.article.id for it in items],
+                features=feats.astype("<f2").tobytes(),
+                model=scorer.name,
+                at=when,
+            )
+        return items
+
+
+def _utc(ts: float) -> datetime:
+    from datetime import UTC
+
+    return datetime.fromtimestamp(ts, tz=UTC)
+
+
+def _subjects(indexes: list[CandidateIndex], ids: frozenset[int]) -> set[str]:
+    """The subjects of these articles (tags, places, salient entities), by key."""
+    out: set[str] = set()
+    for index in indexes:
+        keys = list(index.subject_col)
+        for a in ids:
+            row = index.row_of.get(a)
+            if row is not None:
+                out.update(keys[c] for c in index.subject_keys(row))
+    return out
+
+
+_SERVICES: weakref.WeakKeyDictionary[Store, FeedService] = weakref.WeakKeyDictionary()
+_SERVICES_LOCK = threading.Lock()
+
+
+def feed_service(store: Store, settings: Settings | None = None) -> FeedService:
+    """The feed service of this store in this process (made on first use)."""
+    with _SERVICES_LOCK:
+        service = _SERVICES.get(store)
+        if service is None:
+            service = FeedService(store, settings)
+            _SERVICES[store] = service
+        return service
 
 
 def reader_feed(
@@ -22,37 +326,11 @@ def reader_feed(
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
+    log_impressions: bool = True,
 ) -> list[RankedItem]:
     """The ranked feed of one reader (raises NotFoundError for an unknown reader)."""
-    store.readers.get(reader_id)
-    follows = _resolved(store, store.readers.follows(reader_id))
-    events = store.events.for_reader(reader_id)
-    positive = [f for f in follows if f.weight > 0]
-    matched = store.articles.matching(
-        topic_keys=[f.value for f in positive if f.kind is FollowKind.TOPIC],
-        entity_keys=[f.value for f in positive if f.kind is FollowKind.ENTITY],
-        limit=FOLLOW_CANDIDATES,
-    )
-    candidates = matched + store.articles.recent(RECENT_CANDIDATES)
-    candidates += _other_copies(store, candidates)
-    fewer_ids = sorted(
-        {e.article_id for e in events if e.kind is EventKind.FEWER_LIKE_THIS and e.article_id}
-    )
-    disliked = store.articles.by_ids(fewer_ids[-100:]) if fewer_ids else []
-    when = now or utcnow()
-    popularity = store.events.readers_per_article(since=when - TRENDING_WINDOW)
-    rows = store.stories.stories_of({a.story_id for a in candidates if a.story_id is not None})
-    story_sizes = {sid: row.size for sid, row in rows.items()}
-    return rank_feed(
-        candidates,
-        follows,
-        events,
-        when,
-        limit=limit,
-        offset=offset,
-        disliked=disliked,
-        popularity=popularity,
-        story_sizes=story_sizes,
+    return feed_service(store).feed(
+        reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
     )
 
 
@@ -62,16 +340,3 @@ def _resolved(store: Store, follows: list[Follow]) -> list[Follow]:
     names = [f.value for f in follows if f.kind is FollowKind.ENTITY]
     canonical = store.understanding.canonical_keys(names) if names else {}
     return [replace(f, value=canonical[f.value]) if f.value in canonical else f for f in follows]
-
-
-def _other_copies(store: Store, candidates: list[StoredArticle]) -> list[StoredArticle]:
-    """The copies of the candidates' stories that are not candidates themselves: canonical
-    articles of candidate duplicates, and duplicates of candidate stories. Ranking shows each
-    story once, with every source that carried it."""
-    have = {a.id for a in candidates}
-    stories = {story_key(a) for a in candidates}
-    missing = sorted(k for k in stories if k not in have)
-    extra = store.articles.by_ids(missing)
-    for copies in store.articles.duplicates_of(sorted(stories)).values():
-        extra.extend(a for a in copies if a.id not in have)
-    return extra
