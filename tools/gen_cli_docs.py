@@ -25,6 +25,8 @@ COMMANDS = [
     ["reenrich"],
     ["quotes"],
     ["eval", "mind"],
+    ["eval", "simulate"],
+    ["train"],
     ["refresh"],
     ["sources"],
     ["import-opml"],

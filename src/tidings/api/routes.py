@@ -34,6 +34,7 @@ from tidings.core import (
 )
 from tidings.ingest import OpmlFeed, write_opml
 from tidings.pipeline import reader_feed
+from tidings.pipeline.onboarding import create_reader as create_reader_with
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
@@ -108,7 +109,7 @@ def list_readers(request: Request) -> list[ReaderOut]:
     responses={409: {"model": ErrorOut, "description": "A reader with that name exists"}},
 )
 def create_reader(body: ReaderIn, request: Request) -> ReaderOut:
-    return _reader_out(store_of(request).readers.create(body.name))
+    return _reader_out(create_reader_with(store_of(request), body.name, body.topics))
 
 
 @router.get("/readers/{reader_id}", response_model=ReaderOut)

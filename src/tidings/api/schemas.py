@@ -275,6 +275,11 @@ class FeedItemOut(BaseModel):
     story: StoryRefOut | None = Field(
         default=None, description="The story the article is in (its size counts all coverage)."
     )
+    explore: bool = Field(
+        default=False,
+        description="An exploration slot: a story unlike what the reader follows and reads "
+        "(its reason says 'Something different').",
+    )
 
     @classmethod
     def of(cls, rank: int, item: RankedItem, story: StoryRow | None = None) -> FeedItemOut:
@@ -282,6 +287,7 @@ class FeedItemOut(BaseModel):
             rank=rank,
             score=item.score,
             reason=item.reason,
+            explore=item.explore,
             matched=list(item.matched),
             article=ArticleSummaryOut.of(item.article),
             also_reported_by=[
@@ -325,6 +331,12 @@ class EntityDetailOut(BaseModel):
 
 class ReaderIn(BaseModel):
     name: str = Field(min_length=1, max_length=128)
+    topics: list[str] = Field(
+        default=[],
+        max_length=32,
+        description="Onboarding: taxonomy topics (key or label, e.g. 'sport', 'Crime and "
+        "law') the new reader follows from the start.",
+    )
 
 
 class ReaderOut(BaseModel):

@@ -4,14 +4,14 @@ entity pages live in `web.knowledge`."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tidings.core import MAX_ID, Event, EventKind, FollowKind, NotFoundError, parse_follow_kind
 from tidings.pipeline import reader_feed
-from tidings.web import knowledge
+from tidings.pipeline.onboarding import ONBOARDING_TOPICS
+from tidings.web import feedback, knowledge
 from tidings.web.common import (
     READER_COOKIE,
     SUBJECT_KINDS,
@@ -22,6 +22,7 @@ from tidings.web.common import (
     page,
     store_of,
 )
+from tidings.web.feedback import safe_next
 
 __all__ = ["TEMPLATES", "router"]
 
@@ -55,6 +56,8 @@ def feed_page(
         has_more=len(items) == size,
         sources={s.id: s for s in store.sources.list()},
         stories=stories,
+        topics=ONBOARDING_TOPICS,
+        here=str(request.url.path) + (f"?page={page_no}" if page_no > 1 else ""),
     )
     if me is not None and reader is not None:
         response.set_cookie(READER_COOKIE, str(me.id), samesite="lax", httponly=True)
@@ -90,15 +93,6 @@ def article_page(request: Request, article_id: ArticleId) -> Response:
     )
 
 
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return "/"
-    return target
-
-
 @router.post("/follow")
 def follow_form(
     request: Request,
@@ -122,18 +116,7 @@ def follow_form(
     else:
         store.readers.follow(me.id, fkind, value, weight=-1.0 if action == "mute" else 1.0)
         store.events.record(Event(me.id, None, EventKind.FOLLOW, value=value))
-    return RedirectResponse(_safe_next(next), status_code=303)
-
-
-@router.post("/articles/{article_id}/hide")
-def hide_form(request: Request, article_id: ArticleId) -> Response:
-    store = store_of(request)
-    store.articles.get(article_id)
-    me = current_reader(request)
-    if me is None:
-        raise NotFoundError("create a reader first")
-    store.events.record(Event(me.id, article_id, EventKind.HIDE))
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.get("/sources", response_class=HTMLResponse)
@@ -149,3 +132,4 @@ def sources_page(request: Request) -> Response:
 
 
 router.include_router(knowledge.router)
+router.include_router(feedback.router)
