@@ -196,5 +196,10 @@ def render(results: list[Result], notes: list[str], seconds: int) -> str:
         f"- Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
         "OMP/OpenBLAS/MKL threads limited to 1 in the server.",
     ]
+    loads = ", ".join(f"{r.backend} {r.articles:,}: {r.loadavg:.1f}" for r in results)
+    lines.append(
+        f"- 1-minute load average when each configuration started ({loads}): above "
+        f"{WORKERS} means other work shared the cores and the figures are pessimistic."
+    )
     lines += [f"- {n}" for n in notes]
     return "\n".join(lines) + "\n"

@@ -97,6 +97,7 @@ class Result:
     error: str | None = None
     skipped: str | None = None  # why the load runs were not made
     cold_ms: list[float] = field(default_factory=list)  # the first requests after start
+    loadavg: float = 0.0  # the machine's 1-minute load average when the run started
 
 
 def _log(msg: str) -> None:
@@ -258,7 +259,7 @@ def _memory(pid: int) -> Memory:
 
 
 def _measure(backend: str, n: int, seconds: int, max_age: timedelta) -> Result:
-    res = Result(backend, n)
+    res = Result(backend, n, loadavg=os.getloadavg()[0])
     try:
         res.gen = gen = _feedgen.ensure(backend, n, CACHE, max_age=max_age)
         with _server(gen.url) as (proc, base):
