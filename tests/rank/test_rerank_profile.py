@@ -134,15 +134,23 @@ def test_breaking_news_rises_and_says_so() -> None:
 
 
 def test_reasons_name_what_placed_the_story() -> None:
-    read = sig(10, age_h=50, vec=direction(2), entities=(("Wang Yi", 0.9),))
+    read = sig(
+        10,
+        age_h=50,
+        vec=direction(2),
+        entities=(("Wang Yi", 0.9),),
+        topics=(("Science", "tag", 1.0),),
+    )
     about = sig(1, age_h=20, entities=(("Wang Yi", 0.9),))
     alike = sig(2, age_h=20, vec=direction(2, 0.01))
-    index = CandidateIndex([read, about, alike, sig(3, age_h=1)])
+    same_topic = sig(5, age_h=20, topics=(("Science", "tag", 1.0),))
+    index = CandidateIndex([read, about, alike, sig(3, age_h=1), same_topic])
     profile = build_profile([Event(1, 10, EventKind.READ, dwell_s=60, at=NOW)], [index], NOW)
     picks = {p.article_id: p.reason for p in rank_index(index, profile, [], FeedContext(now=NOW))}
     assert picks[1] == "You read about Wang Yi"
     assert picks[2] == "Like stories you read"
     assert picks[3] == "Latest news"
+    assert picks[5] == "More in Science"
     followed = rank_index(
         index, profile, [follow(FollowKind.ENTITY, "Wang Yi")], FeedContext(now=NOW)
     )

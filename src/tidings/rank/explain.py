@@ -15,6 +15,7 @@ TRENDING_MIN = 3  # readers who opened a story lately for it to be popular
 TOP_STORY_MIN = 3  # reports of one event for it to be a "top story"
 ENTITY_REASON_MIN = 0.1  # entity affinity behind "You read about …"
 INTEREST_REASON_MIN = 0.5  # interest cosine behind "Like stories you read"
+TOPIC_REASON_MIN = 0.2  # topic affinity behind "More in Politics"
 COREAD_REASON_MIN = 0.2
 
 
@@ -41,6 +42,9 @@ def explain(index: CandidateIndex, feats: Features, pos: int, al: Aligned, *, ex
     entity = int(feats.best_entity[pos])
     if entity >= 0 and x[F["entity_affinity"]] >= ENTITY_REASON_MIN:
         return f"You read about {index.entity_name[entity]}"
+    topic = int(feats.best_topic[pos])
+    if topic >= 0 and x[F["topic_affinity"]] >= TOPIC_REASON_MIN:
+        return f"More in {index.topic_label[topic]}"
     if x[F["interest_max"]] >= INTEREST_REASON_MIN:
         return "Like stories you read"
     if (int(feats.origin[pos]) & FROM_COREAD) and x[F["collaborative"]] >= COREAD_REASON_MIN:

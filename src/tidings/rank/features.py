@@ -87,6 +87,7 @@ class Features:
     best_follow: np.ndarray  # index into the positive follows, -1 for none
     weighted: np.ndarray  # (rows × positive follows): weight × match
     best_entity: np.ndarray  # entity column with the most affinity, -1 for none
+    best_topic: np.ndarray  # topic column with the most affinity, -1 for none
     follows: Sequence[Follow]
 
 
@@ -190,11 +191,12 @@ def compute(
         else np.full(m, -1)
     )
     if len(profile.interests):
-        sims = index.emb[rows] @ profile.interests.T
+        sims = index.vectors(rows) @ profile.interests.T
         sims[~index.has_emb[rows]] = 0.0
         x[:, F["interest_max"]] = sims.max(axis=1)
         x[:, F["interest_mean"]] = sims @ profile.interest_weights
     best_entity = np.full(m, -1, dtype=np.int64)
+    best_topic = np.full(m, -1, dtype=np.int64)
     if profile.entity_affinity:
         cols, affs = _columns(index.entity_col, profile.entity_affinity)
         if len(cols):
@@ -208,7 +210,11 @@ def compute(
     if profile.topic_affinity:
         cols, affs = _columns(index.topic_col, profile.topic_affinity)
         if len(cols):
-            x[:, F["topic_affinity"]] = topics[:, cols].toarray() @ affs
+            contrib_t = topics[:, cols].toarray() * affs[None, :]
+            x[:, F["topic_affinity"]] = contrib_t.sum(axis=1)
+            best_t = contrib_t.argmax(axis=1)
+            has_t = contrib_t[np.arange(m), best_t] > 0
+            best_topic = np.where(has_t, cols[best_t], -1)
     if profile.source_affinity:
         x[:, F["source_affinity"]] = [
             profile.source_affinity.get(int(s), 0.0) for s in index.source[rows]
@@ -254,6 +260,7 @@ def compute(
         best_follow=np.asarray(best_follow, np.int64),
         weighted=weighted,
         best_entity=best_entity,
+        best_topic=best_topic,
         follows=positives,
     )
     return feats, muted

@@ -62,16 +62,21 @@ class CandidateIndex:
         # (even), else its near-duplicate group, named by the canonical article (odd).
         canonical = np.where(self.duplicate_of >= 0, self.duplicate_of, self.ids)
         self.group = np.where(self.story >= 0, self.story * 2, canonical * 2 + 1)
-        self.emb = np.zeros((n, dim), dtype=np.float32)
+        # float16 as stored (half the memory); `vectors(rows)` gives float32 for arithmetic
+        self.emb = np.zeros((n, dim), dtype=np.float16)
         self.has_emb = np.zeros(n, dtype=bool)
         for i, s in enumerate(rows):
             if s.embedding is not None and len(s.embedding) == 2 * dim:
                 self.emb[i] = np.frombuffer(s.embedding, dtype="<f2")
                 self.has_emb[i] = True
-        norms = np.linalg.norm(self.emb, axis=1)
-        ok = norms > 0
-        self.emb[ok] /= norms[ok, None]
-        self.has_emb &= ok
+        for i in range(0, n, 20_000):
+            chunk = self.emb[i : i + 20_000].astype(np.float32)
+            norms = np.linalg.norm(chunk, axis=1)
+            ok = norms > 0
+            chunk[ok] /= norms[ok, None]
+            self.emb[i : i + 20_000] = chunk
+            self.has_emb[i : i + 20_000] &= ok
+        self._emb32: np.ndarray | None = None
         self._build_sparse(rows)
         self.ann = _IVF(self.emb, self.has_emb) if int(self.has_emb.sum()) >= ANN_MIN_ROWS else None
         # the story clusters' rows, for "also reported by"
@@ -210,6 +215,13 @@ class CandidateIndex:
         m = self.subjects
         return set(m.indices[m.indptr[row] : m.indptr[row + 1]].tolist())
 
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The rows' embeddings as float32 (zeros for rows without one)."""
+        out: np.ndarray = (
+            self._emb32[rows] if self._emb32 is not None else self.emb[rows].astype(np.float32)
+        )
+        return out
+
     def freshness(self, rows: np.ndarray, now: datetime, half_life_h: float) -> np.ndarray:
         age_h = np.maximum(now.timestamp() - self.when[rows], 0.0) / 3600.0
         out: np.ndarray = np.power(0.5, age_h / half_life_h)
@@ -221,7 +233,9 @@ class CandidateIndex:
             return np.zeros(0, np.int64)
         if self.ann is not None:
             return self.ann.search(vectors, k)
-        sims = self.emb @ vectors.T  # rows without an embedding score 0
+        if self._emb32 is None:  # small enough to keep as float32 for brute force
+            self._emb32 = self.emb.astype(np.float32)
+        sims = self._emb32 @ vectors.T  # rows without an embedding score 0
         sims[~self.has_emb] = -2.0
         k = min(k, self.size)
         found = [np.argpartition(-sims[:, j], k - 1)[:k] for j in range(sims.shape[1])]
@@ -238,7 +252,9 @@ class _IVF:
         rows = np.flatnonzero(has)
         rng = np.random.default_rng(seed)
         n_lists = int(np.clip(np.sqrt(len(rows)), 16, 1024))
-        sample = emb[rng.choice(rows, size=min(len(rows), 40 * n_lists), replace=False)]
+        sample = emb[rng.choice(rows, size=min(len(rows), 40 * n_lists), replace=False)].astype(
+            np.float32
+        )
         centroids = sample[rng.choice(len(sample), size=n_lists, replace=False)].copy()
         for _ in range(8):
             assign = np.argmax(sample @ centroids.T, axis=1)
@@ -251,7 +267,8 @@ class _IVF:
         self.probe = min(probe, n_lists)
         assign = np.empty(len(rows), dtype=np.int64)
         for i in range(0, len(rows), 20_000):
-            assign[i : i + 20_000] = np.argmax(emb[rows[i : i + 20_000]] @ centroids.T, axis=1)
+            chunk = emb[rows[i : i + 20_000]].astype(np.float32)
+            assign[i : i + 20_000] = np.argmax(chunk @ centroids.T, axis=1)
         order = np.argsort(assign, kind="stable")
         self.lists_rows = rows[order]
         self.offsets = np.searchsorted(assign[order], np.arange(n_lists + 1))
@@ -266,7 +283,7 @@ class _IVF:
             )
             if len(cand) == 0:
                 continue
-            sims = self.emb[cand] @ q
+            sims = self.emb[cand].astype(np.float32) @ q
             kk = min(k, len(cand))
             found.append(cand[np.argpartition(-sims, kk - 1)[:kk]])
         return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)

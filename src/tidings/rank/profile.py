@@ -19,6 +19,7 @@ HALF_LIFE_DAYS = 14.0  # an interaction counts half as much two weeks later
 READ_MIN_DWELL_S = 10.0  # a read at least this long is a read (the story leaves the feed)
 BOUNCE_DWELL_S = 5.0  # an open shorter than this says little
 MAX_INTERESTS = 4
+MIN_INTEREST_SHARE = 0.15  # of the reader's weight, for a cluster to be an interest
 _ENTITY_MIN_SALIENCE = 0.1  # passing mentions do not make an interest
 
 # How much one interaction says about the reader's interest (negative: against it).
@@ -140,7 +141,7 @@ def build_profile(
                 src[int(s)] += float(wt)
         keep = (pos > 0) & index.has_emb[rows]
         if keep.any():
-            vectors.append(index.emb[rows[keep]])
+            vectors.append(index.vectors(rows[keep]))
             vweights.append(pos[keep])
     scale = 1.0 / (positive + 1.0)
     interests, iw = interest_vectors(
@@ -208,6 +209,7 @@ def interest_vectors(
         c = new
     assign = np.argmax(x @ c.T, axis=1)
     share = np.bincount(assign, weights=w, minlength=len(c)).astype(np.float32)
-    used = share > 0
+    # an interest is a share of the reading, not a stray click or two
+    used = share >= MIN_INTEREST_SHARE * float(share.sum())
     c, share = c[used], share[used]
     return c.astype(np.float32), share / float(share.sum())

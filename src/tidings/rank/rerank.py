@@ -88,7 +88,7 @@ def diversify(
     # (freshness by minutes) must not outweigh a story being the same as one chosen
     span = max(float(scores.max() - scores.min()), 1.0)
     rel = (scores - scores.min()) / span
-    emb = index.emb[rows]
+    emb = index.vectors(rows)
     subj = index.subjects[rows]
     sizes = np.asarray(subj.sum(axis=1)).ravel()
     sources = index.source[rows]
