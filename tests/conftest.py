@@ -19,6 +19,7 @@ import sqlalchemy as sa
 # Tests see readership statistics at once (no reuse between requests) and never a ranking
 # model a developer trained in ./var/models.
 os.environ.setdefault("TIDINGS_FEED_STATS_TTL_S", "0")
+os.environ.setdefault("TIDINGS_FEED_REFRESH_S", "0")
 os.environ.setdefault("TIDINGS_MODEL_DIR", tempfile.mkdtemp(prefix="tidings-test-models-"))
 
 from support import PG_URL, SEED, FeedServer, Route, make_settings, require

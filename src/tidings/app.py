@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -41,6 +42,9 @@ def create_app(
     app.state.store = store if store is not None else Store.open(settings.database_url)
     app.state.pipeline = pipeline if pipeline is not None else Pipeline(app.state.store, settings)
     app.state.feed = feed_service(app.state.store, settings)
+    if settings.feed_warm_start:
+        # the candidate index is built while the server starts answering other requests
+        threading.Thread(target=app.state.feed.warm, daemon=True, name="feed-warm").start()
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), "static"
     )

@@ -169,6 +169,24 @@ class Settings(BaseSettings):
         description="Most articles in the candidate window (the newest); about 2 kB of memory "
         "each per server process.",
     )
+    feed_refresh_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often a server looks whether articles were added or enriched, to "
+        "rebuild its candidate index, in seconds (a large index is rebuilt in the background "
+        "while the old one serves).",
+    )
+    feed_warm_start: bool = Field(
+        default=True,
+        description="Build the feed's candidate index when the server starts instead of on "
+        "its first feed request.",
+    )
+    feed_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Feeds one server process ranks at the same time; further requests wait "
+        "their turn (ranking is CPU work: more at once only slows each down).",
+    )
     feed_stats_ttl_s: float = Field(
         default=10.0,
         ge=0,

@@ -45,6 +45,7 @@ SHOWN_SETTLE = timedelta(minutes=10)
 PROFILE_EVENTS = 1000  # a reader's newest events that make their profile
 PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB each)
 PROFILE_TTL_S = 60.0
+SYNC_REBUILD_MAX = 5000  # an index this big is rebuilt in the background
 
 
 @dataclass
@@ -68,7 +69,15 @@ class FeedService:
         self.stats_ttl = s.feed_stats_ttl_s
         self.model_dir: Path | None = s.model_dir
         self.explore = s.feed_exploration
+        self.refresh_s = s.feed_refresh_s
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._checked = 0.0
+        self._rebuilding = False
+        self._stats_busy = False
+        # Feeds computed at once in this process: more would only share the same cores and
+        # the interpreter lock, and make every one of them slower.
+        self._slots = threading.BoundedSemaphore(max(s.feed_concurrency, 1))
         self._index: CandidateIndex | None = None
         self._watermark: object = None
         self._stories: dict[int, tuple[int, datetime, datetime]] = {}
@@ -86,9 +95,36 @@ class FeedService:
     # -- serving state --------------------------------------------------------------------
 
     def index(self) -> CandidateIndex:
+        """The candidate index, rebuilt when the store's articles changed (looked at every
+        `feed_refresh_s`). A large index is rebuilt in the background while the current one
+        serves; a small one (tests, a new install) at once."""
+        now = time.monotonic()
+        with self._lock:
+            current = self._index
+            fresh = current is not None and now - self._checked < self.refresh_s
+        if fresh and current is not None:
+            return current
         mark = self.store.ranking.watermark()
         with self._lock:
-            if self._index is None or mark != self._watermark:
+            self._checked = now
+            current = self._index
+            if current is not None and mark == self._watermark:
+                return current
+            if current is not None and current.size >= SYNC_REBUILD_MAX:
+                if not self._rebuilding:
+                    self._rebuilding = True
+                    threading.Thread(
+                        target=self._rebuild, args=(mark,), daemon=True, name="feed-index"
+                    ).start()
+                return current
+        return self._rebuild(mark)
+
+    def _rebuild(self, mark: object) -> CandidateIndex:
+        with self._build_lock:  # one build at a time; a second caller takes the first's
+            try:
+                with self._lock:
+                    if self._index is not None and self._watermark == mark:
+                        return self._index
                 started = time.perf_counter()
                 since = utcnow() - self.window
                 signals = self.store.ranking.signals(since=since, limit=self.max_articles)
@@ -99,25 +135,40 @@ class FeedService:
                 story_ids = sorted({int(s) for s in index.story if s >= 0})
                 sizes = self.store.ranking.story_sizes(story_ids)
                 first: dict[int, float] = {}
-                for row in range(index.size):
-                    sid = int(index.story[row])
-                    if sid >= 0:
-                        when = float(index.when[row])
-                        first[sid] = min(first.get(sid, when), when)
-                self._stories = {
+                for row in np.flatnonzero(index.story >= 0).tolist():
+                    sid, when = int(index.story[row]), float(index.when[row])
+                    first[sid] = min(first.get(sid, when), when)
+                stories = {
                     sid: (size, _utc(first.get(sid, last.timestamp())), last)
                     for sid, (size, last) in sizes.items()
                 }
-                self._index, self._watermark = index, mark
+                with self._lock:
+                    self._index, self._stories, self._watermark = index, stories, mark
                 log.info(
                     "feed index: %d articles in %.2f s", index.size, time.perf_counter() - started
                 )
-            return self._index
+                return index
+            finally:
+                with self._lock:
+                    self._rebuilding = False
 
     def stats(self, now: datetime) -> _Stats:
+        """Readership statistics, read again every `feed_stats_ttl_s` by one thread while the
+        others go on with the previous ones."""
         with self._lock:
-            if time.monotonic() - self._stats.at < self.stats_ttl:
-                return self._stats
+            current = self._stats
+            if time.monotonic() - current.at < self.stats_ttl:
+                return current
+            if self._stats_busy and current.at > 0:
+                return current
+            self._stats_busy = True
+        try:
+            return self._read_stats(now)
+        finally:
+            with self._lock:
+                self._stats_busy = False
+
+    def _read_stats(self, now: datetime) -> _Stats:
         opened = self.store.ranking.opened_counts(
             since=now - TRENDING_WINDOW, recent=now - VELOCITY_WINDOW
         )
@@ -233,6 +284,28 @@ class FeedService:
         log_impressions: bool = True,
     ) -> list[RankedItem]:
         """The ranked feed page of one reader (NotFoundError for an unknown reader)."""
+        with self._slots:
+            return self._feed(
+                reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
+            )
+
+    def warm(self) -> None:
+        """Build the candidate index now (a server does this at start, not on its first
+        request)."""
+        try:
+            self.index()
+        except Exception:  # the first request will try again and report the error
+            log.exception("building the feed index at start failed")
+
+    def _feed(
+        self,
+        reader_id: int,
+        *,
+        limit: int,
+        offset: int,
+        now: datetime | None,
+        log_impressions: bool,
+    ) -> list[RankedItem]:
         store = self.store
         store.readers.get(reader_id)
         when = now or utcnow()
@@ -261,7 +334,7 @@ class FeedService:
         )
         ids = [p.article_id for p in picks]
         also = sorted({a for p in picks for a in p.also})
-        found = {a.id: a for a in store.articles.by_ids(ids + also)}
+        found = {a.id: a for a in store.articles.by_ids(ids + also, with_entities=False)}
         items = [
             RankedItem(
                 article=found[p.article_id],
