@@ -8,9 +8,10 @@ is recorded as a CLICK and a READ with a dwell that grows with relevance. After 
 and 50 clicks the page served is measured: nDCG@10 against the reader's hidden relevances and
 the diversity of its top 20.
 
-The clock is fixed: every page is served at one `now`, a few hours after the newest article,
-so freshness is the same for every page; the readers' events are dated between the newest
-article and `now`, a minute per page apart (the ranking's time decay sees them as recent).
+The clock moves a quarter of an hour per page from just after the newest article, so that the
+pages a reader scrolled past count as showings without a click (the feed ignores pages served
+in the last ten minutes) while freshness barely moves (every demo story is old); each page's
+clicks and reads are dated just after it was served.
 Readers are simulated one after the other in the same store, so the later ones see what the
 earlier ones opened (trending, source quality), as readers of one install do.
 
@@ -53,7 +54,7 @@ __all__ = ["CHECKPOINTS", "Checkpoint", "SimulationResult", "as_json", "run", "s
 
 CHECKPOINTS = (0, 5, 10, 20, 50)
 PAGE = 20
-STEP = timedelta(minutes=1)  # between two pages served to one reader
+STEP = timedelta(minutes=15)  # between two pages served to one reader
 MAX_PAGES = 200  # per reader: one who finds nothing to click stops here
 
 
@@ -167,7 +168,7 @@ def _one_reader(
     clicks = pages = 0
     goal = max(CHECKPOINTS)
     while True:
-        page = reader_feed(store, rid, limit=PAGE, now=world.now)
+        page = reader_feed(store, rid, limit=PAGE, now=world.first_event + STEP * pages)
         pages += 1
         shown = world.shown(page, rels)
         if clicks in CHECKPOINTS and clicks not in measured:
