@@ -155,3 +155,15 @@ def test_reasons_name_what_placed_the_story() -> None:
         index, profile, [follow(FollowKind.ENTITY, "Wang Yi")], FeedContext(now=NOW)
     )
     assert {p.article_id: p.reason for p in followed}[1] == "Because you follow Wang Yi"
+
+
+def test_a_source_cap_does_not_promote_a_much_worse_story_of_another_source() -> None:
+    busy = [
+        sig(i, age_h=1 + i * 0.01, source=1, topics=(("Sport", "tag", 1.0),)) for i in range(1, 12)
+    ]
+    weak = sig(99, age_h=200, source=2)  # old, unrelated, and the reader opened it
+    index = CandidateIndex([*busy, weak])
+    profile = build_profile([Event(1, 99, EventKind.CLICK, at=NOW)], [index], NOW)
+    follows = [follow(FollowKind.TOPIC, "Sport")]
+    ids = [p.article_id for p in rank_index(index, profile, follows, FeedContext(now=NOW))]
+    assert ids[-1] == 99  # not fifth, where the cap on source 1 would have put it

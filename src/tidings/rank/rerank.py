@@ -11,7 +11,8 @@ from tidings.rank.features import F, Features
 from tidings.rank.index import CandidateIndex
 
 TOP = 20  # the part of the feed that is diversified and capped
-SOURCE_CAP = 4  # stories of one source in the top TOP, while others are left
+SOURCE_CAP = 4  # stories of one source in the top TOP, while others are left...
+CAP_SLACK = 0.3  # ...that are at most this much worse (in relevance-minus-redundancy units)
 MMR_LAMBDA = 0.8  # relevance against novelty
 POOL = 200  # stories considered for the top
 EXPLORE_AT = (5, 13)  # 0-based positions of the exploration slots in the top
@@ -122,12 +123,15 @@ def diversify(
             is_explore = True
         else:
             capped = (counts[source_of] >= source_cap) & ~unattributed
-            allowed = open_ & ~capped
-            if not allowed.any():
-                allowed = open_
             value = lam * rel - (1.0 - lam) * max_sim
-            value[~allowed] = -np.inf
+            value[~open_] = -np.inf
             pick = int(np.argmax(value))
+            allowed = open_ & ~capped
+            if capped[pick] and allowed.any():
+                # another source's story instead, unless it is much worse
+                other = int(np.argmax(np.where(allowed, value, -np.inf)))
+                if value[other] >= value[pick] - CAP_SLACK:
+                    pick = other
             is_explore = False
         taken[pick] = True
         chosen.append(pick)
