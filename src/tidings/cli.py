@@ -80,8 +80,10 @@ def serve(
     # found in the background: the feed is served meanwhile, ranked by what is known so far.
     threading.Thread(target=_enrich_quietly, args=(pipeline,), daemon=True).start()
     if settings.train_interval_hours > 0:
+        from tidings.pipeline.training import train_periodically
+
         threading.Thread(
-            target=_train_periodically, args=(store, settings), daemon=True, name="train"
+            target=train_periodically, args=(store, settings), daemon=True, name="train"
         ).start()
     h, p = host or settings.host, port or settings.port
     err.print(f"Tidings on http://{h}:{p}/ ({store.backend})")
@@ -98,21 +100,6 @@ def serve(
         return
     application = create_app(settings, store=store, pipeline=pipeline)
     uvicorn.run(application, host=h, port=p, log_level=settings.log_level.lower())
-
-
-def _train_periodically(store: Any, settings: Settings) -> None:
-    """Retrain the ranker every `train_interval_hours`; the servers pick the new version up."""
-    from tidings.pipeline.training import train as run
-
-    while True:
-        time.sleep(settings.train_interval_hours * 3600)
-        try:
-            report, version = run(store, settings.model_dir)
-            logging.getLogger("tidings").info(
-                "scheduled training: %s%s", report.reason, f" (model {version})" if version else ""
-            )
-        except Exception:  # never take the server down; the next interval retries
-            logging.getLogger("tidings").exception("scheduled training failed")
 
 
 def _enrich_quietly(pipeline: Any) -> None:

@@ -10,7 +10,7 @@ import time
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -361,8 +361,6 @@ class FeedService:
 
 
 def _utc(ts: float) -> datetime:
-    from datetime import UTC
-
     return datetime.fromtimestamp(ts, tz=UTC)
 
 
@@ -370,11 +368,10 @@ def _subjects(indexes: list[CandidateIndex], ids: frozenset[int]) -> set[str]:
     """The subjects of these articles (tags, places, salient entities), by key."""
     out: set[str] = set()
     for index in indexes:
-        keys = list(index.subject_col)
         for a in ids:
             row = index.row_of.get(a)
             if row is not None:
-                out.update(keys[c] for c in index.subject_keys(row))
+                out.update(index.subjects_of(row))
     return out
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from tidings.core import InvalidInputError
+from tidings.core import InvalidInputError, Settings
 from tidings.core.text import utcnow
 from tidings.rank.coread import fit_coread
 from tidings.rank.features import FEATURES
@@ -121,3 +122,17 @@ def _prune(model_dir: Path) -> None:
     for old in versions[:-KEEP_VERSIONS]:
         old.unlink(missing_ok=True)
         old.with_suffix(".txt").unlink(missing_ok=True)
+
+
+def train_periodically(store: Store, settings: Settings) -> None:
+    """Retrain every `train_interval_hours`, forever (`tidings serve` runs this in a thread);
+    the servers pick the new version up. A failed run is logged and retried next interval."""
+    while True:
+        time.sleep(settings.train_interval_hours * 3600)
+        try:
+            report, version = train(store, settings.model_dir)
+            log.info(
+                "scheduled training: %s%s", report.reason, f" (model {version})" if version else ""
+            )
+        except Exception:  # never take the server down
+            log.exception("scheduled training failed")

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from tidings.rank.index import CandidateIndex
+from tidings.rank.learners import fit_als
 
 FACTORS = 32
 ITERATIONS = 12
@@ -105,27 +106,14 @@ def fit_coread(
                 pairs[(r, e)] += weight * salience
     if len(readers) < 2 or not pairs:
         return None
-    from implicit.als import AlternatingLeastSquares
     from scipy.sparse import csr_matrix
-    from threadpoolctl import threadpool_limits
 
     rows, cols = zip(*pairs, strict=True)
     matrix = csr_matrix(
         (np.asarray(list(pairs.values()), np.float32), (rows, cols)),
         shape=(len(readers), len(items)),
     )
-    with threadpool_limits(1, "blas"):  # implicit runs its own loop
-        model = AlternatingLeastSquares(
-            factors=factors,
-            iterations=iterations,
-            regularization=0.05,
-            alpha=10.0,
-            random_state=seed,
-            num_threads=1,
-        )
-        model.fit(matrix, show_progress=False)
-    user_f = np.asarray(model.user_factors, dtype=np.float32)
-    item_f = np.asarray(model.item_factors, dtype=np.float32)
+    user_f, item_f = fit_als(matrix, factors=factors, iterations=iterations, alpha=10.0, seed=seed)
     reader_ids = np.asarray(sorted(readers), dtype=np.int64)
     arts = sorted((key[1], i) for key, i in items.items() if key[0] == "a")
     ents = sorted((str(key[1]), i) for key, i in items.items() if key[0] == "e")

@@ -153,6 +153,7 @@ class CandidateIndex:
         n = len(rows)
         self.topic_keys = list(self.topic_col)
         self.entity_keys = list(self.entity_col)
+        self.subject_keys = list(self.subject_col)
         self.topics = _csr(t_rows, t_cols, t_vals, (n, len(self.topic_col)))
         # the same without taxonomy topics: what a hide or "fewer like this" speaks against
         self.specific_topics = _csr(
@@ -180,18 +181,12 @@ class CandidateIndex:
         )
 
     def rows_with_topic(self, key: str) -> np.ndarray:
-        col = self.topic_col.get(key)
-        if col is None:
-            return np.zeros(0, np.int64)
-        m = self.topics_by_col
-        return np.asarray(m.indices[m.indptr[col] : m.indptr[col + 1]], dtype=np.int64)
+        """Rows about this topic, newest first."""
+        return _column_rows(self.topics_by_col, self.topic_col.get(key))
 
     def rows_with_entity(self, key: str) -> np.ndarray:
-        col = self.entity_col.get(key)
-        if col is None:
-            return np.zeros(0, np.int64)
-        m = self.entities_by_col
-        return np.asarray(m.indices[m.indptr[col] : m.indptr[col + 1]], dtype=np.int64)
+        """Rows naming this entity, newest first."""
+        return _column_rows(self.entities_by_col, self.entity_col.get(key))
 
     def group_rows(self, group: int) -> np.ndarray:
         """Every row shown under one story (near duplicates and the story cluster)."""
@@ -211,9 +206,10 @@ class CandidateIndex:
         rows: np.ndarray = self._group_order[offsets + np.arange(int(lengths.sum()))]
         return rows
 
-    def subject_keys(self, row: int) -> set[int]:
+    def subjects_of(self, row: int) -> set[str]:
+        """What the row's article is specifically about, by key."""
         m = self.subjects
-        return set(m.indices[m.indptr[row] : m.indptr[row + 1]].tolist())
+        return {self.subject_keys[c] for c in m.indices[m.indptr[row] : m.indptr[row + 1]]}
 
     def vectors(self, rows: np.ndarray) -> np.ndarray:
         """The rows' embeddings as float32 (zeros for rows without one)."""
@@ -287,6 +283,12 @@ class _IVF:
             kk = min(k, len(cand))
             found.append(cand[np.argpartition(-sims, kk - 1)[:kk]])
         return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+
+def _column_rows(by_col: sparse.csc_matrix, col: int | None) -> np.ndarray:
+    if col is None:
+        return np.zeros(0, np.int64)
+    return np.asarray(by_col.indices[by_col.indptr[col] : by_col.indptr[col + 1]], np.int64)
 
 
 def _csr(

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from tidings.rank.learners import fit_als, lambdarank
 from tidings.rank.metrics import auc, mrr, ndcg
 
 __all__ = [
@@ -137,7 +138,6 @@ class _ALS:
     """Implicit-feedback ALS over users × news: histories plus clicks before a time."""
 
     def __init__(self, impressions: Sequence[Impression], before: datetime, seed: int) -> None:
-        from implicit.als import AlternatingLeastSquares
         from scipy.sparse import csr_matrix
 
         users: dict[str, int] = {}
@@ -159,21 +159,9 @@ class _ALS:
         rows, cols = zip(*pairs.keys(), strict=True)
         data = np.asarray(list(pairs.values()), dtype=np.float32)
         matrix = csr_matrix((data, (rows, cols)), shape=(len(users), len(items)))
-        from threadpoolctl import threadpool_limits
-
-        # one BLAS thread: implicit runs its own loop, and a BLAS pool under it is slower
-        with threadpool_limits(1, "blas"):
-            model = AlternatingLeastSquares(
-                factors=ALS_FACTORS,
-                iterations=ALS_ITERATIONS,
-                regularization=0.05,
-                alpha=20.0,
-                random_state=seed,
-                num_threads=1,
-            )
-            model.fit(matrix, show_progress=False)
-        self.user_f = np.asarray(model.user_factors, dtype=np.float32)
-        self.item_f = np.asarray(model.item_factors, dtype=np.float32)
+        self.user_f, self.item_f = fit_als(
+            matrix, factors=ALS_FACTORS, iterations=ALS_ITERATIONS, alpha=20.0, seed=seed
+        )
 
     def scores(self, user: str, candidates: Sequence[str]) -> np.ndarray:
         u = self.users.get(user)
@@ -342,8 +330,6 @@ def _fit(
 ) -> tuple[Any, int]:
     """LightGBM LambdaRank on the impressions of the `days` days before `end`, with an ALS
     fitted on the log before those days (so its feature never saw the clicks learnt from)."""
-    import lightgbm as lgb
-
     start = end - timedelta(days=days)
     fit_on = [
         i
@@ -355,19 +341,7 @@ def _fit(
     early_als = _ALS(ordered, start, seed)
     x = np.concatenate([_features(i, log, content, early_als, news) for i in fit_on])
     y = np.concatenate([np.asarray(i.labels) for i in fit_on])
-    model = lgb.LGBMRanker(
-        objective="lambdarank",
-        n_estimators=300,
-        learning_rate=0.05,
-        num_leaves=31,
-        min_child_samples=20,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.8,
-        random_state=seed,
-        num_threads=1,
-        verbose=-1,
-    )
+    model = lambdarank(seed=seed, n_estimators=300, num_leaves=31, min_child_samples=20)
     model.fit(x, y, group=[len(i.candidates) for i in fit_on])
     return model, len(fit_on)
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from tidings.rank.features import FEATURES
+from tidings.rank.learners import lambdarank
 from tidings.rank.metrics import auc, ndcg
 from tidings.rank.scoring import HandScorer
 
@@ -115,23 +116,9 @@ def train_ranker(
     cut = max(int(len(usable) * 0.8), 1)
     train, val = usable[:cut], usable[cut:] or usable[-1:]
     report.train_groups, report.validation_groups = len(train), len(val)
-    import lightgbm as lgb
-
     x = np.vstack([p.features for p, _ in train]).astype(np.float32)
     y = np.concatenate([lab for _, lab in train]).astype(np.int32)
-    model = lgb.LGBMRanker(
-        objective="lambdarank",
-        n_estimators=200,
-        learning_rate=0.05,
-        num_leaves=15,
-        min_child_samples=10,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.8,
-        random_state=seed,
-        num_threads=1,
-        verbose=-1,
-    )
+    model = lambdarank(seed=seed, n_estimators=200, num_leaves=15, min_child_samples=10)
     model.fit(x, y, group=[len(p.article_ids) for p, _ in train])
     booster = model.booster_
     val_labels = [lab for _, lab in val]

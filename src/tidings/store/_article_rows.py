@@ -39,7 +39,7 @@ _EXISTING = (
 )
 # article_topics.origin ↔ TopicScore.kind: source tags were stored as "source" before 0004.
 ORIGIN_OF_KIND = {"tag": "source", "taxonomy": "taxonomy", "place": "place"}
-_KIND_OF_ORIGIN = {v: k for k, v in ORIGIN_OF_KIND.items()}
+KIND_OF_ORIGIN = {v: k for k, v in ORIGIN_OF_KIND.items()}
 _KIND_ORDER = {"tag": 0, "place": 1, "taxonomy": 2}
 
 _KEYS = {
@@ -190,7 +190,7 @@ def topics_for(
             .where(article_topics.c.article_id.in_(ids[i : i + 500]))
         ).all()
         for r in rows:
-            kind = _KIND_OF_ORIGIN.get(r.origin, r.origin)
+            kind = KIND_OF_ORIGIN.get(r.origin, r.origin)
             out[r.article_id].append(TopicScore(r.key, r.label, kind, float(r.weight)))
     return {
         aid: tuple(sorted(ts, key=lambda t: (_KIND_ORDER.get(t.kind, 9), -t.score, t.key)))

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tidings.core import ArticleSignals, EventKind
 from tidings.core.text import as_utc, utcnow
-from tidings.store._article_rows import ORIGIN_OF_KIND
+from tidings.store._article_rows import KIND_OF_ORIGIN
 from tidings.store.tables import (
     article_entities,
     article_topics,
@@ -24,7 +24,6 @@ from tidings.store.tables import (
     topics,
 )
 
-_KIND_OF_ORIGIN = {v: k for k, v in ORIGIN_OF_KIND.items()}
 _WHEN = sa.func.coalesce(articles.c.published, articles.c.fetched_at)
 _CHARS_PER_WORD = 6  # body length in characters / this ≈ words
 _OPENED = (EventKind.CLICK.value, EventKind.READ.value)
@@ -307,6 +306,6 @@ def _topics(
             .where(article_topics.c.article_id.in_(ids[i : i + _CHUNK]))
         ).all()
         for r in rows:
-            kind = _KIND_OF_ORIGIN.get(r.origin, r.origin)
+            kind = KIND_OF_ORIGIN.get(r.origin, r.origin)
             out[r.article_id].append((r.key, r.label, kind, float(r.weight)))
     return {k: tuple(v) for k, v in out.items()}
