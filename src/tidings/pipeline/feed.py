@@ -45,7 +45,17 @@ SHOWN_SETTLE = timedelta(minutes=10)
 PROFILE_EVENTS = 1000  # a reader's newest events that make their profile
 PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB each)
 PROFILE_TTL_S = 60.0
+PER_INTEREST = 100  # nearest articles of each interest vector that are candidates
 SYNC_REBUILD_MAX = 5000  # an index this big is rebuilt in the background
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """What one reader's feed needs of their history, kept between their requests."""
+
+    profile: ReaderProfile
+    disliked: frozenset[str]  # subjects of their "fewer like this" stories
+    near: np.ndarray | None  # index rows nearest their interest vectors
 
 
 @dataclass
@@ -86,9 +96,7 @@ class FeedService:
         self._scorer_stamp: object = None
         self._scorer_checked = 0.0
         self._aligned_cache: tuple[tuple[int, float], Aligned] | None = None
-        self._profiles: OrderedDict[
-            int, tuple[tuple[object, ...], float, ReaderProfile, set[str]]
-        ] = OrderedDict()
+        self._profiles: OrderedDict[int, tuple[tuple[object, ...], float, _Reader]] = OrderedDict()
         self._coread: CoReadModel | None = None
         self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
 
@@ -196,12 +204,10 @@ class FeedService:
             self._aligned_cache = (key, arrays)
         return arrays
 
-    def _profile(
-        self, reader_id: int, index: CandidateIndex, now: datetime
-    ) -> tuple[ReaderProfile, set[str]]:
-        """The reader's profile and the subjects of their "fewer like this" stories, reused
-        while the reader has no new event and the index is the same (for a minute at most,
-        as time decay moves)."""
+    def _profile(self, reader_id: int, index: CandidateIndex, now: datetime) -> _Reader:
+        """The reader's profile, the subjects of their "fewer like this" stories and the
+        articles nearest their interests, reused while the reader has no new event and the
+        index is the same (for a minute at most, as time decay moves)."""
         store = self.store
         marker = store.events.marker(reader_id)
         key = (reader_id, marker, id(index))
@@ -209,7 +215,7 @@ class FeedService:
             hit = self._profiles.get(reader_id)
             if hit is not None and hit[0] == key and time.monotonic() - hit[1] < PROFILE_TTL_S:
                 self._profiles.move_to_end(reader_id)
-                return hit[2], hit[3]
+                return hit[2]
         events = store.events.for_reader(reader_id, newest=PROFILE_EVENTS)
         named = {e.article_id for e in events if e.article_id is not None}
         missing = sorted(a for a in named if a not in index.row_of)
@@ -217,12 +223,14 @@ class FeedService:
         indexes = [index] + ([older] if older is not None else [])
         profile = build_profile(events, indexes, now)
         disliked = _subjects(indexes, profile.fewer) if profile.fewer else set()
+        near = index.nearest(profile.interests, PER_INTEREST) if len(profile.interests) else None
+        state = _Reader(profile, frozenset(disliked), near)
         with self._lock:
-            self._profiles[reader_id] = (key, time.monotonic(), profile, disliked)
+            self._profiles[reader_id] = (key, time.monotonic(), state)
             self._profiles.move_to_end(reader_id)
             while len(self._profiles) > PROFILE_CACHE:
                 self._profiles.popitem(last=False)
-        return profile, disliked
+        return state
 
     def scorer(self) -> Scorer:
         """The current model, reloaded when `tidings train` names a new one (checked at most
@@ -311,7 +319,8 @@ class FeedService:
         when = now or utcnow()
         index = self.index()
         follows = _resolved(store, store.readers.follows(reader_id))
-        profile, disliked = self._profile(reader_id, index, when)
+        state = self._profile(reader_id, index, when)
+        profile = state.profile
         stats = self.stats(when)
         scorer = self.scorer()
         collab_user, collab_items = self.coread(index, reader_id)
@@ -325,7 +334,8 @@ class FeedService:
             shown=store.ranking.shown_counts(
                 reader_id, since=when - SHOWN_WINDOW, until=when - SHOWN_SETTLE
             ),
-            disliked_subjects=frozenset(disliked),
+            disliked_subjects=state.disliked,
+            interest_rows=state.near,
             collab_user=collab_user,
             collab_items=collab_items,
         )
@@ -334,7 +344,13 @@ class FeedService:
         )
         ids = [p.article_id for p in picks]
         also = sorted({a for p in picks for a in p.also})
-        found = {a.id: a for a in store.articles.by_ids(ids + also, with_entities=False)}
+        found = {a.id: a for a in store.articles.by_ids(ids, with_entities=False)}
+        # other sources' copies are shown by title and publisher only
+        also_new = [a for a in also if a not in found]
+        found.update(
+            (a.id, a)
+            for a in store.articles.by_ids(also_new, with_entities=False, with_topics=False)
+        )
         items = [
             RankedItem(
                 article=found[p.article_id],
@@ -356,6 +372,7 @@ class FeedService:
                 features=feats.astype("<f2").tobytes(),
                 model=scorer.name,
                 at=when,
+                defer=True,
             )
         return items
 

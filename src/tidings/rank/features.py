@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from scipy import sparse
 
 from tidings.core import ArticleSignals, Follow, FollowKind
 from tidings.core.text import normalise_key
@@ -72,6 +73,9 @@ class FeedContext:
     collab_items: np.ndarray | None = None  # (index rows × factors), aligned to the index
     disliked_subjects: frozenset[str] = frozenset()  # subjects of "fewer like this" stories
     aligned: Aligned | None = None  # the above as arrays over the index (else computed)
+    # rows nearest the reader's interest vectors, when the caller keeps them with the profile
+    # (else searched for on every call)
+    interest_rows: np.ndarray | None = None
 
     def arrays(self, index: CandidateIndex) -> Aligned:
         if self.aligned is not None and len(self.aligned.day) == index.size:
@@ -110,12 +114,14 @@ def candidates(
     per_interest: int = 100,
     recent: int = 150,
     per_follow: int = 300,
+    expand: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows worth scoring for this reader and where each came from: followed topics,
     entities and sources; neighbours of each interest vector; what the readership opens
     (trending); co-read articles; the leads of the biggest fresh stories; the newest; the
-    reader's strongest entity affinities. Read and hidden stories (any copy) are left out; the
-    other copies of every candidate's story are added (one of them will be shown)."""
+    reader's strongest entity affinities. Read and hidden stories (any copy) are left out.
+    With `expand`, the other copies of every candidate's story are added (one of them will be
+    shown); `rank_index` adds them only for the stories that reach the top (`copies_of`)."""
     n = index.size
     origin = np.zeros(n, dtype=np.int64)
     if n == 0:
@@ -136,7 +142,9 @@ def candidates(
             continue
         if rows is not None and len(rows):
             origin[rows[:per_follow]] |= FROM_FOLLOWS
-    if len(profile.interests):
+    if ctx.interest_rows is not None:
+        origin[ctx.interest_rows] |= FROM_INTERESTS
+    elif len(profile.interests):
         origin[index.nearest(profile.interests, per_interest)] |= FROM_INTERESTS
     if ctx.trending:
         origin[index.rows_of(list(ctx.trending)[:200])] |= FROM_TRENDING
@@ -151,15 +159,26 @@ def candidates(
         if aff > 0:
             origin[index.rows_with_entity(key)[:100]] |= FROM_AFFINITY
     rows = np.flatnonzero(origin)
-    # every copy of a candidate story, so that the copy that suits the reader best is shown
-    rows = np.union1d(rows, index.rows_in_groups(np.unique(index.group[rows])))
+    if expand:
+        # every copy of a candidate story, so that the copy that suits the reader best is shown
+        rows = np.union1d(rows, index.rows_in_groups(np.unique(index.group[rows])))
     gone = profile.read | profile.hidden
     if gone:
-        out_groups = np.unique(index.group[index.rows_of(sorted(gone))])
-        # a copy hidden or read outside the window still names its story by its canonical id
-        out_groups = np.union1d(out_groups, np.asarray([a * 2 + 1 for a in gone], np.int64))
-        rows = rows[~np.isin(index.group[rows], out_groups)]
+        rows = rows[~np.isin(index.group[rows], gone_groups(index, gone))]
     return rows, origin[rows]
+
+
+def gone_groups(index: CandidateIndex, gone: frozenset[int]) -> np.ndarray:
+    """The groups (stories) of these read or hidden articles."""
+    out = np.unique(index.group[index.rows_of(sorted(gone))])
+    # a copy hidden or read outside the window still names its story by its canonical id
+    return np.union1d(out, np.asarray([a * 2 + 1 for a in gone], np.int64))
+
+
+def copies_of(index: CandidateIndex, groups: np.ndarray, have: np.ndarray) -> np.ndarray:
+    """The rows of these groups' articles not among `have` (sorted rows)."""
+    rows = index.rows_in_groups(np.unique(groups))
+    return np.setdiff1d(rows, have, assume_unique=False)
 
 
 def compute(
@@ -198,27 +217,16 @@ def compute(
     best_entity = np.full(m, -1, dtype=np.int64)
     best_topic = np.full(m, -1, dtype=np.int64)
     if profile.entity_affinity:
-        cols, affs = _columns(index.entity_col, profile.entity_affinity)
-        if len(cols):
-            sal = ents[:, cols].toarray()
-            sal = np.where(sal > 0, sal - 1.0, 0.0)
-            contrib = sal * (affs * index.entity_idf[cols])[None, :]
-            x[:, F["entity_affinity"]] = contrib.sum(axis=1)
-            best = contrib.argmax(axis=1)
-            has = contrib[np.arange(m), best] > 0
-            best_entity = np.where(has, cols[best], -1)
+        w = _weights(index.entity_col, len(index.entity_keys), profile.entity_affinity)
+        # salience is stored plus one (so that a mention of salience 0 is still stored)
+        total, best_entity = _affinity(ents, w * index.entity_idf, minus_one=True)
+        x[:, F["entity_affinity"]] = total
     if profile.topic_affinity:
-        cols, affs = _columns(index.topic_col, profile.topic_affinity)
-        if len(cols):
-            contrib_t = topics[:, cols].toarray() * affs[None, :]
-            x[:, F["topic_affinity"]] = contrib_t.sum(axis=1)
-            best_t = contrib_t.argmax(axis=1)
-            has_t = contrib_t[np.arange(m), best_t] > 0
-            best_topic = np.where(has_t, cols[best_t], -1)
+        w = _weights(index.topic_col, len(index.topic_keys), profile.topic_affinity)
+        total, best_topic = _affinity(topics, w, minus_one=False)
+        x[:, F["topic_affinity"]] = total
     if profile.source_affinity:
-        x[:, F["source_affinity"]] = [
-            profile.source_affinity.get(int(s), 0.0) for s in index.source[rows]
-        ]
+        x[:, F["source_affinity"]] = _lookup(index.source[rows], profile.source_affinity)
     fresh = index.freshness(rows, ctx.now, FRESHNESS_HALF_LIFE_H)
     x[:, F["freshness"]] = fresh
     x[:, F["age_h"]] = np.log1p(np.maximum(ctx.now.timestamp() - index.when[rows], 0.0) / 3600.0)
@@ -239,9 +247,7 @@ def compute(
         opened = np.isin(index.group[rows], seen_groups)
     x[:, F["opened"]] = opened
     if ctx.shown:
-        x[:, F["shown_no_click"]] = np.where(
-            opened, 0.0, [float(ctx.shown.get(int(a), 0)) for a in ids]
-        )
+        x[:, F["shown_no_click"]] = np.where(opened, 0.0, _lookup(ids, ctx.shown))
     if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
         x[:, F["collaborative"]] = ctx.collab_items[rows] @ ctx.collab_user
     if ctx.disliked_subjects:
@@ -266,12 +272,61 @@ def compute(
     return feats, muted
 
 
-def _columns(
-    col_of: Mapping[str, int], weights: Mapping[str, float]
+def merge(a: Features, b: Features) -> Features:
+    """The feature rows of two sets of candidates (over the same follows) as one."""
+    return Features(
+        rows=np.concatenate([a.rows, b.rows]),
+        x=np.vstack([a.x, b.x]),
+        origin=np.concatenate([a.origin, b.origin]),
+        best_follow=np.concatenate([a.best_follow, b.best_follow]),
+        weighted=np.vstack([a.weighted, b.weighted]),
+        best_entity=np.concatenate([a.best_entity, b.best_entity]),
+        best_topic=np.concatenate([a.best_topic, b.best_topic]),
+        follows=a.follows,
+    )
+
+
+def _weights(col_of: Mapping[str, int], width: int, weights: Mapping[str, float]) -> np.ndarray:
+    """The reader's weights as a vector over the index's columns (0 for the others)."""
+    out = np.zeros(width, np.float32)
+    for k, w in weights.items():
+        c = col_of.get(k)
+        if c is not None:
+            out[c] = w
+    return out
+
+
+def _affinity(
+    m: sparse.csr_matrix, w: np.ndarray, *, minus_one: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    pairs = [(c, w) for k, w in weights.items() if (c := col_of.get(k)) is not None]
-    cols = np.asarray([c for c, _ in pairs], np.int64)
-    return cols, np.asarray([w for _, w in pairs], np.float32)
+    """Per row of `m` (the candidates' entities or topics): Σ value × weight over its columns,
+    and the column that contributes most (-1 when none contributes positively)."""
+    n = m.shape[0]
+    data = np.maximum(m.data - 1.0, 0.0) if minus_one else m.data
+    contrib = data * w[m.indices]
+    row = np.repeat(np.arange(n), np.diff(m.indptr))
+    total = np.bincount(row, weights=contrib, minlength=n)
+    best = np.full(n, -1, dtype=np.int64)
+    hit = contrib > 0
+    if hit.any():
+        r, c, v = row[hit], m.indices[hit], contrib[hit]
+        order = np.lexsort((-v, r))  # each row's biggest contribution first
+        r, c = r[order], c[order]
+        first = np.r_[True, r[1:] != r[:-1]]
+        best[r[first]] = c[first]
+    return total, best
+
+
+def _lookup(keys: np.ndarray, values: Mapping[int, float] | Mapping[int, int]) -> np.ndarray:
+    """values[key] for every key (0 for those missing), without a Python loop over `keys`."""
+    if not values:
+        return np.zeros(len(keys), np.float32)
+    k = np.fromiter(values.keys(), np.int64, len(values))
+    v = np.fromiter(values.values(), np.float64, len(values))
+    order = np.argsort(k)
+    k, v = k[order], v[order]
+    at = np.clip(np.searchsorted(k, keys), 0, len(k) - 1)
+    return np.where(k[at] == keys, v[at], 0.0).astype(np.float32)
 
 
 def _matches(

@@ -21,6 +21,8 @@ from tidings.rank.features import (
     FeedContext,
     candidates,
     compute,
+    copies_of,
+    merge,
     subjects_of,
 )
 from tidings.rank.index import CandidateIndex, topic_strength
@@ -68,13 +70,27 @@ def rank_index(
     those like "fewer like this" ones sink; muted ones go) → one copy per story → diversity,
     source caps and exploration at the top → reasons."""
     al = ctx.arrays(index)
-    rows, origin = candidates(index, profile, follows, ctx, al)
+    rows, origin = candidates(index, profile, follows, ctx, al, expand=False)
     feats, muted = compute(index, rows, origin, profile, follows, ctx, al)
     if len(rows) == 0:
         return []
     ranker: Scorer = scorer if scorer is not None else HandScorer()
     final = ranker.score(feats.x) + rules(feats.x)
-    slots = one_per_story(index, feats, final, ~muted, first=max(POOL, offset + limit))
+    # The other copies of the stories that can reach this page, so that the copy that suits
+    # the reader best is shown (and the rest are one click away). Only those stories': adding
+    # every candidate's copies first would score three times the rows.
+    first = max(POOL, offset + limit)
+    top = one_per_story(index, feats, final, ~muted, first=first)
+    extra = copies_of(index, index.group[feats.rows[[s.pos for s in top]]], feats.rows)
+    if len(extra):
+        more, more_muted = compute(
+            index, extra, np.zeros(len(extra), np.int64), profile, follows, ctx, al
+        )
+        feats = merge(feats, more)
+        muted = np.concatenate([muted, more_muted])
+        final = np.concatenate([final, ranker.score(more.x) + rules(more.x)])
+        top = one_per_story(index, feats, final, ~muted, first=first)
+    slots = top
     has_signal = not profile.cold or any(f.weight > 0 for f in follows)
     slots = diversify(index, feats, slots, explore=explore and has_signal)
     picks = []

@@ -40,6 +40,7 @@ class Store:
         return self.engine.dialect.name
 
     def close(self) -> None:
+        self.ranking.flush_impressions()
         self.engine.dispose()
 
 

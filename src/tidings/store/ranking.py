@@ -3,6 +3,11 @@ feed impressions, and readership statistics (clicks per article and per source, 
 
 from __future__ import annotations
 
+import atexit
+import logging
+import threading
+import time
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -24,15 +29,27 @@ from tidings.store.tables import (
     topics,
 )
 
+log = logging.getLogger(__name__)
+_LIVE: weakref.WeakSet[RankingRepository] = weakref.WeakSet()  # with a writer thread
+
 _WHEN = sa.func.coalesce(articles.c.published, articles.c.fetched_at)
 _CHARS_PER_WORD = 6  # body length in characters / this ≈ words
 _OPENED = (EventKind.CLICK.value, EventKind.READ.value)
 _CHUNK = 900  # ids per IN (...) list
 
 
+IMPRESSION_FLUSH_S = 0.5  # deferred impressions are written at least this often
+IMPRESSION_BUFFER_MAX = 20_000  # pages held while the database refuses them; older ones go
+
+
 class RankingRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
+        self._pending: list[dict[str, Any]] = []
+        self._pending_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._writer: threading.Thread | None = None
 
     # -- articles as ranking sees them ----------------------------------------------------
 
@@ -133,20 +150,72 @@ class RankingRepository:
         features: bytes | None,
         model: str,
         at: datetime | None = None,
+        defer: bool = False,
     ) -> None:
-        """Record one served feed page: its articles in rank order and their feature rows."""
+        """Record one served feed page: its articles in rank order and their feature rows.
+        With `defer`, the page is written by a background thread within `IMPRESSION_FLUSH_S`
+        together with the others served meanwhile (one transaction for many pages, so that
+        busy feed requests do not queue on the database's write lock); this process's own
+        reads of impressions see it at once."""
         if not article_ids:
             return
-        with self._engine.begin() as conn:
-            conn.execute(
-                feed_impressions.insert().values(
-                    reader_id=reader_id,
-                    at=at or utcnow(),
-                    article_ids=[int(a) for a in article_ids],
-                    features=features,
-                    model=model[:64],
+        row = {
+            "reader_id": reader_id,
+            "at": at or utcnow(),
+            "article_ids": [int(a) for a in article_ids],
+            "features": features,
+            "model": model[:64],
+        }
+        if not defer:
+            with self._engine.begin() as conn:
+                conn.execute(feed_impressions.insert(), [row])
+            return
+        with self._pending_lock:
+            self._pending.append(row)
+            if len(self._pending) > IMPRESSION_BUFFER_MAX:
+                dropped = len(self._pending) - IMPRESSION_BUFFER_MAX
+                del self._pending[:dropped]
+                log.error("feed impressions: %d pages dropped (the database refuses them)", dropped)
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, daemon=True, name="impressions"
                 )
-            )
+                self._writer.start()
+                _LIVE.add(self)
+
+    def flush_impressions(self) -> int:
+        """Write the deferred impressions now; how many pages were written. On a database
+        error they are kept for the next try (and the error logged)."""
+        with self._flush_lock:
+            with self._pending_lock:
+                rows, self._pending = self._pending, []
+            if not rows:
+                return 0
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(feed_impressions.insert(), rows)
+            except sa.exc.SQLAlchemyError:
+                log.exception("feed impressions: writing %d pages failed; will retry", len(rows))
+                with self._pending_lock:
+                    self._pending[:0] = rows
+                return 0
+            return len(rows)
+
+    def _write_loop(self) -> None:
+        idle = 0.0
+        while True:
+            time.sleep(IMPRESSION_FLUSH_S)
+            try:
+                wrote = self.flush_impressions()
+            except Exception:  # never let the writer die with pages pending
+                log.exception("feed impressions: writer failed")
+                wrote = 0
+            idle = 0.0 if wrote else idle + IMPRESSION_FLUSH_S
+            if idle >= 10.0:  # a quiet process: the next page starts a writer again
+                with self._pending_lock:
+                    if not self._pending:
+                        self._writer = None
+                        return
 
     def shown_counts(
         self,
@@ -157,16 +226,28 @@ class RankingRepository:
         pages: int = 50,
     ) -> dict[int, int]:
         """How many times each article was shown to the reader on its last `pages` feed pages
-        served between `since` and `until`."""
-        q = sa.select(feed_impressions.c.article_ids).where(
+        served between `since` and `until` (deferred ones included)."""
+        q = sa.select(feed_impressions.c.at, feed_impressions.c.article_ids).where(
             feed_impressions.c.reader_id == reader_id, feed_impressions.c.at >= since
         )
         if until is not None:
             q = q.where(feed_impressions.c.at < until)
+        with self._pending_lock:
+            pending = [
+                (r["at"], r["article_ids"])
+                for r in self._pending
+                if r["reader_id"] == reader_id
+                and r["at"] >= since
+                and (until is None or r["at"] < until)
+            ]
         with self._engine.connect() as conn:
             rows = conn.execute(q.order_by(feed_impressions.c.at.desc()).limit(pages)).all()
+        # a page written between the two reads is in both: count it once
+        unique = {(as_utc(at), tuple(ids or ())) for at, ids in rows}
+        unique.update((as_utc(at), tuple(ids)) for at, ids in pending)
+        found = sorted(unique, key=lambda r: r[0] or since, reverse=True)
         counts: dict[int, int] = defaultdict(int)
-        for (ids,) in rows:
+        for _at, ids in found[:pages]:
             for a in ids or ():
                 counts[int(a)] += 1
         return dict(counts)
@@ -176,6 +257,7 @@ class RankingRepository:
     ) -> list[tuple[int, int, datetime, list[int], bytes | None, str]]:
         """Every feed page served since `since`: (id, reader, time, article ids, features,
         model), oldest first."""
+        self.flush_impressions()
         with self._engine.connect() as conn:
             rows = conn.execute(
                 sa.select(feed_impressions)
@@ -309,3 +391,12 @@ def _topics(
             kind = KIND_OF_ORIGIN.get(r.origin, r.origin)
             out[r.article_id].append((r.key, r.label, kind, float(r.weight)))
     return {k: tuple(v) for k, v in out.items()}
+
+
+@atexit.register
+def _flush_all() -> None:
+    for repo in list(_LIVE):
+        try:
+            repo.flush_impressions()
+        except Exception:  # at exit, a closed database: nothing more to do
+            log.exception("feed impressions: final write failed")
