@@ -18,6 +18,7 @@ from tidings.api import router as api_router
 from tidings.core import Settings, TidingsError
 from tidings.pipeline import Pipeline
 from tidings.pipeline.feed import feed_service
+from tidings.pipeline.memory import limit_arenas
 from tidings.store import Store
 from tidings.web import TEMPLATES
 from tidings.web import router as web_router
@@ -29,6 +30,7 @@ def create_app(
     settings: Settings, *, store: Store | None = None, pipeline: Pipeline | None = None
 ) -> FastAPI:
     """Build the app. The store is opened (and migrated) here unless one is passed in."""
+    limit_arenas()  # before the request threads start: see tidings.pipeline.memory
     app = FastAPI(
         title="Tidings",
         version=__version__,

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tidings.core import Follow, FollowKind, Settings
+from tidings.core import Follow, FollowKind, Settings, StoredArticle
 from tidings.core.text import utcnow
+from tidings.pipeline.memory import release_memory
 from tidings.rank import (
     CandidateIndex,
     FeedContext,
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 TRENDING_WINDOW = timedelta(hours=24)  # readers who opened a story in this window make it popular
 VELOCITY_WINDOW = timedelta(hours=1)
 SOURCE_QUALITY_WINDOW = timedelta(days=30)
+SOURCE_QUALITY_TTL_S = 900.0  # source quality is read again this often (with statistics on)
 SHOWN_WINDOW = timedelta(days=3)
 # Pages served this recently do not count as showings yet: paging through a feed, or coming
 # back to it a minute later, does not reshuffle it.
@@ -46,6 +48,8 @@ PROFILE_EVENTS = 1000  # a reader's newest events that make their profile
 PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB each)
 PROFILE_TTL_S = 60.0
 PER_INTEREST = 100  # nearest articles of each interest vector that are candidates
+ARTICLE_CACHE = 10_000  # articles of feed pages each process keeps (a few kB each)
+BACKGROUND_CHECK_S = 15.0  # a large index looks for new articles at most this often
 SYNC_REBUILD_MAX = 5000  # an index this big is rebuilt in the background
 
 
@@ -64,6 +68,7 @@ class _Stats:
     opened: dict[int, tuple[int, int]] = field(default_factory=dict)
     trending: list[int] = field(default_factory=list)
     source_quality: dict[int, float] = field(default_factory=dict)
+    quality_at: float = 0.0  # when source_quality was read (monotonic)
 
 
 class FeedService:
@@ -98,34 +103,52 @@ class FeedService:
         self._aligned_cache: tuple[tuple[int, float], Aligned] | None = None
         self._profiles: OrderedDict[int, tuple[tuple[object, ...], float, _Reader]] = OrderedDict()
         self._coread: CoReadModel | None = None
+        self._articles: OrderedDict[int, StoredArticle] = OrderedDict()
         self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
 
     # -- serving state --------------------------------------------------------------------
 
     def index(self) -> CandidateIndex:
         """The candidate index, rebuilt when the store's articles changed (looked at every
-        `feed_refresh_s`). A large index is rebuilt in the background while the current one
-        serves; a small one (tests, a new install) at once."""
+        `feed_refresh_s`). A large index is checked (at most every `BACKGROUND_CHECK_S`) and
+        rebuilt in the background while the current one serves; a small one (tests, a new
+        install) at once."""
         now = time.monotonic()
         with self._lock:
             current = self._index
-            fresh = current is not None and now - self._checked < self.refresh_s
-        if fresh and current is not None:
-            return current
+            large = current is not None and current.size >= SYNC_REBUILD_MAX
+            every = max(self.refresh_s, BACKGROUND_CHECK_S) if large else self.refresh_s
+            if current is not None and now - self._checked < every:
+                return current
+            if current is not None and large:
+                # a large index is checked and rebuilt in the background while it serves
+                self._checked = now
+                if not self._rebuilding:
+                    self._rebuilding = True
+                    threading.Thread(
+                        target=self._refresh_index, daemon=True, name="feed-index"
+                    ).start()
+                return current
         mark = self.store.ranking.watermark()
         with self._lock:
             self._checked = now
             current = self._index
             if current is not None and mark == self._watermark:
                 return current
-            if current is not None and current.size >= SYNC_REBUILD_MAX:
-                if not self._rebuilding:
-                    self._rebuilding = True
-                    threading.Thread(
-                        target=self._rebuild, args=(mark,), daemon=True, name="feed-index"
-                    ).start()
-                return current
         return self._rebuild(mark)
+
+    def _refresh_index(self) -> None:
+        try:
+            mark = self.store.ranking.watermark()
+            with self._lock:
+                same = mark == self._watermark
+            if not same:
+                self._rebuild(mark)
+        except Exception:  # the current index serves on; the next check tries again
+            log.exception("refreshing the feed index failed")
+        finally:
+            with self._lock:
+                self._rebuilding = False
 
     def _rebuild(self, mark: object) -> CandidateIndex:
         with self._build_lock:  # one build at a time; a second caller takes the first's
@@ -152,6 +175,9 @@ class FeedService:
                 }
                 with self._lock:
                     self._index, self._stories, self._watermark = index, stories, mark
+                    self._articles = OrderedDict()
+                del signals
+                release_memory()  # the build's garbage (row objects, lists) goes back to the OS
                 log.info(
                     "feed index: %d articles in %.2f s", index.size, time.perf_counter() - started
                 )
@@ -161,17 +187,26 @@ class FeedService:
                     self._rebuilding = False
 
     def stats(self, now: datetime) -> _Stats:
-        """Readership statistics, read again every `feed_stats_ttl_s` by one thread while the
-        others go on with the previous ones."""
+        """Readership statistics, read again every `feed_stats_ttl_s`: by one background
+        thread while requests go on with the previous ones (at once when the time to live is
+        0, or when there are none yet)."""
         with self._lock:
             current = self._stats
-            if time.monotonic() - current.at < self.stats_ttl:
+            if current.at > 0 and self.stats_ttl > 0:
+                if self._stats_busy or time.monotonic() - current.at < self.stats_ttl:
+                    return current
+                self._stats_busy = True
+                threading.Thread(
+                    target=self._refresh_stats, args=(now,), daemon=True, name="feed-stats"
+                ).start()
                 return current
-            if self._stats_busy and current.at > 0:
-                return current
-            self._stats_busy = True
+        return self._read_stats(now)
+
+    def _refresh_stats(self, now: datetime) -> None:
         try:
-            return self._read_stats(now)
+            self._read_stats(now)
+        except Exception:  # the previous statistics serve on; the next request tries again
+            log.exception("reading the feed statistics failed")
         finally:
             with self._lock:
                 self._stats_busy = False
@@ -181,13 +216,22 @@ class FeedService:
             since=now - TRENDING_WINDOW, recent=now - VELOCITY_WINDOW
         )
         trending = sorted(opened, key=lambda a: (-(opened[a][1] * 6 + opened[a][0]), -a))[:200]
-        quality = {
-            s: (reads + 2.0) / (n + 4.0)
-            for s, (n, reads) in self.store.ranking.source_reads(
-                since=now - SOURCE_QUALITY_WINDOW
-            ).items()
-        }
-        stats = _Stats(time.monotonic(), opened, trending, quality)
+        previous = self._stats
+        if (
+            self.stats_ttl > 0
+            and previous.quality_at > 0
+            and time.monotonic() - previous.quality_at < SOURCE_QUALITY_TTL_S
+        ):
+            quality, quality_at = previous.source_quality, previous.quality_at
+        else:  # a month of opens: slow to read and slow to change
+            quality_at = time.monotonic()
+            quality = {
+                s: (reads + 2.0) / (n + 4.0)
+                for s, (n, reads) in self.store.ranking.source_reads(
+                    since=now - SOURCE_QUALITY_WINDOW
+                ).items()
+            }
+        stats = _Stats(time.monotonic(), opened, trending, quality, quality_at)
         with self._lock:
             self._stats = stats
         return stats
@@ -231,6 +275,26 @@ class FeedService:
             while len(self._profiles) > PROFILE_CACHE:
                 self._profiles.popitem(last=False)
         return state
+
+    def _articles_of(self, ids: list[int]) -> dict[int, StoredArticle]:
+        """The articles of a feed page (without bodies and entities), from a cache kept until
+        the index is rebuilt (when an article may have been enriched again)."""
+        with self._lock:
+            cache = self._articles
+            found = {a: cache[a] for a in ids if a in cache}
+            for a in found:
+                cache.move_to_end(a)
+        missing = [a for a in ids if a not in found]
+        if missing:
+            loaded = self.store.articles.by_ids(missing, with_entities=False)
+            found.update((art.id, art) for art in loaded)
+            with self._lock:
+                if cache is self._articles:
+                    for art in loaded:
+                        cache[art.id] = art
+                    while len(cache) > ARTICLE_CACHE:
+                        cache.popitem(last=False)
+        return found
 
     def scorer(self) -> Scorer:
         """The current model, reloaded when `tidings train` names a new one (checked at most
@@ -298,10 +362,11 @@ class FeedService:
             )
 
     def warm(self) -> None:
-        """Build the candidate index now (a server does this at start, not on its first
-        request)."""
+        """Build the candidate index and read the statistics now (a server does this at start,
+        not on its first request)."""
         try:
             self.index()
+            self.stats(utcnow())
         except Exception:  # the first request will try again and report the error
             log.exception("building the feed index at start failed")
 
@@ -344,13 +409,7 @@ class FeedService:
         )
         ids = [p.article_id for p in picks]
         also = sorted({a for p in picks for a in p.also})
-        found = {a.id: a for a in store.articles.by_ids(ids, with_entities=False)}
-        # other sources' copies are shown by title and publisher only
-        also_new = [a for a in also if a not in found]
-        found.update(
-            (a.id, a)
-            for a in store.articles.by_ids(also_new, with_entities=False, with_topics=False)
-        )
+        found = self._articles_of(ids + [a for a in also if a not in ids])
         items = [
             RankedItem(
                 article=found[p.article_id],

@@ -19,6 +19,7 @@ DIM = 384  # all-MiniLM-L6-v2
 TAXONOMY_WEIGHT = 0.8  # a taxonomy topic counts this much of its classifier score
 SUBJECT_SALIENCE = 0.3  # an entity this salient is a subject of its article
 ANN_MIN_ROWS = 20_000  # below this, nearest neighbours are found by brute force
+FLOAT32_MAX_ROWS = 300_000  # the ANN index keeps up to this many vectors as float32 (4 bytes each)
 
 
 def topic_strength(kind: str, score: float) -> float:
@@ -79,6 +80,8 @@ class CandidateIndex:
         self._emb32: np.ndarray | None = None
         self._build_sparse(rows)
         self.ann = _IVF(self.emb, self.has_emb) if int(self.has_emb.sum()) >= ANN_MIN_ROWS else None
+        if self.ann is not None:  # the index keeps the vectors, in its lists' order
+            self.emb = np.zeros((0, dim), dtype=np.float16)
         # the story clusters' rows, for "also reported by"
         order = np.argsort(self.group, kind="stable")
         g = self.group[order]
@@ -213,9 +216,12 @@ class CandidateIndex:
 
     def vectors(self, rows: np.ndarray) -> np.ndarray:
         """The rows' embeddings as float32 (zeros for rows without one)."""
-        out: np.ndarray = (
-            self._emb32[rows] if self._emb32 is not None else self.emb[rows].astype(np.float32)
-        )
+        if self._emb32 is not None:
+            out: np.ndarray = self._emb32[rows]
+            return out
+        if self.ann is not None:
+            return self.ann.vectors(rows)
+        out = self.emb[rows].astype(np.float32)
         return out
 
     def freshness(self, rows: np.ndarray, now: datetime, half_life_h: float) -> np.ndarray:
@@ -268,20 +274,35 @@ class _IVF:
         order = np.argsort(assign, kind="stable")
         self.lists_rows = rows[order]
         self.offsets = np.searchsorted(assign[order], np.arange(n_lists + 1))
-        self.emb = emb
+        # The vectors in list order, so that a probed list is one contiguous block: float32
+        # (no conversion on every query) unless that would take too much memory.
+        dtype = np.float32 if len(rows) <= FLOAT32_MAX_ROWS else np.float16
+        self.vec = np.empty((len(rows), emb.shape[1]), dtype=dtype)
+        for i in range(0, len(rows), 20_000):
+            self.vec[i : i + 20_000] = emb[self.lists_rows[i : i + 20_000]]
+        self.pos = np.full(len(emb), -1, dtype=np.int64)  # index row → position in `vec`
+        self.pos[self.lists_rows] = np.arange(len(rows))
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        pos = self.pos[rows]
+        out: np.ndarray = self.vec[np.maximum(pos, 0)].astype(np.float32, copy=False)
+        out[pos < 0] = 0.0
+        return out
 
     def search(self, vectors: np.ndarray, k: int) -> np.ndarray:
         found: list[np.ndarray] = []
-        for q in vectors:
-            near = np.argpartition(-(self.centroids @ q), self.probe - 1)[: self.probe]
-            cand = np.concatenate(
-                [self.lists_rows[self.offsets[c] : self.offsets[c + 1]] for c in near]
-            )
-            if len(cand) == 0:
+        near = np.argsort(-(vectors @ self.centroids.T), axis=1)[:, : self.probe]
+        for q, lists in zip(vectors, near, strict=True):
+            spans = [(int(self.offsets[c]), int(self.offsets[c + 1])) for c in lists]
+            spans = [(a, b) for a, b in spans if b > a]
+            if not spans:
                 continue
-            sims = self.emb[cand].astype(np.float32) @ q
-            kk = min(k, len(cand))
-            found.append(cand[np.argpartition(-sims, kk - 1)[:kk]])
+            sims = np.concatenate(
+                [self.vec[a:b].astype(np.float32, copy=False) @ q for a, b in spans]
+            )
+            where = np.concatenate([np.arange(a, b) for a, b in spans])
+            kk = min(k, len(sims))
+            found.append(self.lists_rows[where[np.argpartition(-sims, kk - 1)[:kk]]])
         return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
 
 

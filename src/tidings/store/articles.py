@@ -416,18 +416,15 @@ class ArticleRepository:
             for r in rows
         ]
 
-    def by_ids(
-        self, ids: Sequence[int], *, with_entities: bool = True, with_topics: bool = True
-    ) -> list[StoredArticle]:
+    def by_ids(self, ids: Sequence[int], *, with_entities: bool = True) -> list[StoredArticle]:
         """These articles, without bodies, in the order asked (unknown ids left out); without
-        their entities when `with_entities` is false (a feed page does not show them), and
-        without their found topics when `with_topics` is false (only their source tags)."""
+        their entities when `with_entities` is false (a feed page does not show them)."""
         if not ids:
             return []
         with self._engine.connect() as conn:
             rows = conn.execute(sa.select(*_LIGHT_COLUMNS).where(articles.c.id.in_(ids))).all()
             ents = entities_for(conn, list(ids)) if with_entities else {}
-            tops = topics_for(conn, list(ids)) if with_topics else {}
+            tops = topics_for(conn, list(ids))
         by_id = {
             r.id: to_stored(r, ents.get(r.id, ()), with_body=False, topics_found=tops.get(r.id, ()))
             for r in rows

@@ -281,23 +281,22 @@ class RankingRepository:
     def opened_counts(self, *, since: datetime, recent: datetime) -> dict[int, tuple[int, int]]:
         """Per article, how many distinct readers opened it (click or read) since `since`, and
         since `recent` (the velocity window)."""
+        lately = sa.case((events.c.at >= recent, events.c.reader_id), else_=None)
         with self._engine.connect() as conn:
             rows = conn.execute(
-                sa.select(events.c.article_id, events.c.reader_id, sa.func.max(events.c.at))
+                sa.select(
+                    events.c.article_id,
+                    sa.func.count(sa.distinct(events.c.reader_id)),
+                    sa.func.count(sa.distinct(lately)),
+                )
                 .where(
                     events.c.at >= since,
                     events.c.article_id.is_not(None),
                     events.c.kind.in_(_OPENED),
                 )
-                .group_by(events.c.article_id, events.c.reader_id)
+                .group_by(events.c.article_id)
             ).all()
-        out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for article_id, _reader, last in rows:
-            c = out[int(article_id)]
-            c[0] += 1
-            if (as_utc(last) or recent) >= recent:
-                c[1] += 1
-        return {k: (v[0], v[1]) for k, v in out.items()}
+        return {int(a): (int(day), int(hour)) for a, day, hour in rows}
 
     def source_reads(self, *, since: datetime) -> dict[int, tuple[int, int]]:
         """Per source, opens of its articles since `since` and how many of them were reads of
