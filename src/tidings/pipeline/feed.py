@@ -31,6 +31,7 @@ from tidings.rank import (
 )
 from tidings.rank.aligned import Aligned, align
 from tidings.rank.coread import CoReadModel
+from tidings.rank.features import ReaderArrays, reader_arrays
 from tidings.rank.scoring import COREAD, load_coread
 from tidings.store import Store
 
@@ -59,7 +60,7 @@ class _Reader:
 
     profile: ReaderProfile
     disliked: frozenset[str]  # subjects of their "fewer like this" stories
-    near: np.ndarray | None  # index rows nearest their interest vectors
+    arrays: ReaderArrays  # the profile as arrays over the index (nearest articles included)
 
 
 @dataclass
@@ -267,8 +268,9 @@ class FeedService:
         indexes = [index] + ([older] if older is not None else [])
         profile = build_profile(events, indexes, now)
         disliked = _subjects(indexes, profile.fewer) if profile.fewer else set()
-        near = index.nearest(profile.interests, PER_INTEREST) if len(profile.interests) else None
-        state = _Reader(profile, frozenset(disliked), near)
+        state = _Reader(
+            profile, frozenset(disliked), reader_arrays(index, profile, per_interest=PER_INTEREST)
+        )
         with self._lock:
             self._profiles[reader_id] = (key, time.monotonic(), state)
             self._profiles.move_to_end(reader_id)
@@ -400,12 +402,19 @@ class FeedService:
                 reader_id, since=when - SHOWN_WINDOW, until=when - SHOWN_SETTLE
             ),
             disliked_subjects=state.disliked,
-            interest_rows=state.near,
             collab_user=collab_user,
             collab_items=collab_items,
         )
         picks = rank_index(
-            index, profile, follows, ctx, scorer, limit=limit, offset=offset, explore=self.explore
+            index,
+            profile,
+            follows,
+            ctx,
+            scorer,
+            limit=limit,
+            offset=offset,
+            explore=self.explore,
+            reader=state.arrays,
         )
         ids = [p.article_id for p in picks]
         also = sorted({a for p in picks for a in p.also})

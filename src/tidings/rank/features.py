@@ -5,7 +5,7 @@ passed in."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -73,9 +73,6 @@ class FeedContext:
     collab_items: np.ndarray | None = None  # (index rows × factors), aligned to the index
     disliked_subjects: frozenset[str] = frozenset()  # subjects of "fewer like this" stories
     aligned: Aligned | None = None  # the above as arrays over the index (else computed)
-    # rows nearest the reader's interest vectors, when the caller keeps them with the profile
-    # (else searched for on every call)
-    interest_rows: np.ndarray | None = None
 
     def arrays(self, index: CandidateIndex) -> Aligned:
         if self.aligned is not None and len(self.aligned.day) == index.size:
@@ -93,6 +90,36 @@ class Features:
     best_entity: np.ndarray  # entity column with the most affinity, -1 for none
     best_topic: np.ndarray  # topic column with the most affinity, -1 for none
     follows: Sequence[Follow]
+
+
+@dataclass(frozen=True)
+class ReaderArrays:
+    """A reader's profile as arrays over one index: made once per profile and index (the
+    serving process keeps it with the profile), used by every request until either changes."""
+
+    entity_w: np.ndarray  # affinity × idf per entity column
+    topic_w: np.ndarray  # affinity per topic column
+    opened_groups: np.ndarray  # stories (groups) the reader opened, sorted
+    gone_groups: np.ndarray  # stories read or hidden, sorted
+    interest_rows: np.ndarray  # rows nearest the interest vectors
+
+
+def reader_arrays(
+    index: CandidateIndex, profile: ReaderProfile, *, per_interest: int = 100
+) -> ReaderArrays:
+    entity_w = _weights(index.entity_col, len(index.entity_keys), profile.entity_affinity)
+    gone = profile.read | profile.hidden
+    return ReaderArrays(
+        entity_w=entity_w * index.entity_idf,
+        topic_w=_weights(index.topic_col, len(index.topic_keys), profile.topic_affinity),
+        opened_groups=_groups_of(index, profile.opened),
+        gone_groups=_groups_of(index, gone),
+        interest_rows=(
+            index.nearest(profile.interests, per_interest)
+            if len(profile.interests)
+            else np.zeros(0, np.int64)
+        ),
+    )
 
 
 def subjects_of(s: ArticleSignals) -> set[str]:
@@ -115,6 +142,7 @@ def candidates(
     recent: int = 150,
     per_follow: int = 300,
     expand: bool = True,
+    ra: ReaderArrays | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows worth scoring for this reader and where each came from: followed topics,
     entities and sources; neighbours of each interest vector; what the readership opens
@@ -142,10 +170,8 @@ def candidates(
             continue
         if rows is not None and len(rows):
             origin[rows[:per_follow]] |= FROM_FOLLOWS
-    if ctx.interest_rows is not None:
-        origin[ctx.interest_rows] |= FROM_INTERESTS
-    elif len(profile.interests):
-        origin[index.nearest(profile.interests, per_interest)] |= FROM_INTERESTS
+    ra = ra or reader_arrays(index, profile, per_interest=per_interest)
+    origin[ra.interest_rows] |= FROM_INTERESTS
     if ctx.trending:
         origin[index.rows_of(list(ctx.trending)[:200])] |= FROM_TRENDING
     if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
@@ -162,17 +188,18 @@ def candidates(
     if expand:
         # every copy of a candidate story, so that the copy that suits the reader best is shown
         rows = np.union1d(rows, index.rows_in_groups(np.unique(index.group[rows])))
-    gone = profile.read | profile.hidden
-    if gone:
-        rows = rows[~np.isin(index.group[rows], gone_groups(index, gone))]
+    if len(ra.gone_groups):
+        rows = rows[~np.isin(index.group[rows], ra.gone_groups)]
     return rows, origin[rows]
 
 
-def gone_groups(index: CandidateIndex, gone: frozenset[int]) -> np.ndarray:
-    """The groups (stories) of these read or hidden articles."""
-    out = np.unique(index.group[index.rows_of(sorted(gone))])
-    # a copy hidden or read outside the window still names its story by its canonical id
-    return np.union1d(out, np.asarray([a * 2 + 1 for a in gone], np.int64))
+def _groups_of(index: CandidateIndex, ids: frozenset[int]) -> np.ndarray:
+    """The groups (stories) of these articles, sorted."""
+    if not ids:
+        return np.zeros(0, np.int64)
+    out = np.unique(index.group[index.rows_of(sorted(ids))])
+    # a copy outside the window still names its story by its canonical id
+    return np.union1d(out, np.fromiter((a * 2 + 1 for a in ids), np.int64, len(ids)))
 
 
 def copies_of(index: CandidateIndex, groups: np.ndarray, have: np.ndarray) -> np.ndarray:
@@ -189,9 +216,11 @@ def compute(
     follows: Sequence[Follow],
     ctx: FeedContext,
     al: Aligned | None = None,
+    ra: ReaderArrays | None = None,
 ) -> tuple[Features, np.ndarray]:
     """Feature rows of the candidates, and a mask of those a mute hides."""
     al = al or ctx.arrays(index)
+    ra = ra or reader_arrays(index, replace(profile, interests=profile.interests[:0]))
     m = len(rows)
     x = np.zeros((m, len(FEATURES)), dtype=np.float32)
     positives = [f for f in follows if f.weight > 0]
@@ -217,13 +246,11 @@ def compute(
     best_entity = np.full(m, -1, dtype=np.int64)
     best_topic = np.full(m, -1, dtype=np.int64)
     if profile.entity_affinity:
-        w = _weights(index.entity_col, len(index.entity_keys), profile.entity_affinity)
         # salience is stored plus one (so that a mention of salience 0 is still stored)
-        total, best_entity = _affinity(ents, w * index.entity_idf, minus_one=True)
+        total, best_entity = _affinity(ents, ra.entity_w, minus_one=True)
         x[:, F["entity_affinity"]] = total
     if profile.topic_affinity:
-        w = _weights(index.topic_col, len(index.topic_keys), profile.topic_affinity)
-        total, best_topic = _affinity(topics, w, minus_one=False)
+        total, best_topic = _affinity(topics, ra.topic_w, minus_one=False)
         x[:, F["topic_affinity"]] = total
     if profile.source_affinity:
         x[:, F["source_affinity"]] = _lookup(index.source[rows], profile.source_affinity)
@@ -239,12 +266,8 @@ def compute(
     x[:, F["source_quality"]] = al.quality[rows]
     x[:, F["length"]] = np.log1p(index.words[rows])
     opened = np.zeros(m, dtype=bool)
-    if profile.opened:  # opening any copy of a story counts for the whole story
-        seen_groups = np.union1d(
-            index.group[index.rows_of(sorted(profile.opened))],
-            np.asarray([a * 2 + 1 for a in profile.opened], np.int64),
-        )
-        opened = np.isin(index.group[rows], seen_groups)
+    if len(ra.opened_groups):  # opening any copy of a story counts for the whole story
+        opened = np.isin(index.group[rows], ra.opened_groups)
     x[:, F["opened"]] = opened
     if ctx.shown:
         x[:, F["shown_no_click"]] = np.where(opened, 0.0, _lookup(ids, ctx.shown))

@@ -19,10 +19,12 @@ from tidings.rank import explain as _explain
 from tidings.rank.aligned import FRESHNESS_HALF_LIFE_H
 from tidings.rank.features import (
     FeedContext,
+    ReaderArrays,
     candidates,
     compute,
     copies_of,
     merge,
+    reader_arrays,
     subjects_of,
 )
 from tidings.rank.index import CandidateIndex, topic_strength
@@ -65,13 +67,15 @@ def rank_index(
     limit: int = 50,
     offset: int = 0,
     explore: bool = True,
+    reader: ReaderArrays | None = None,
 ) -> list[Pick]:
     """The reader's feed page: candidates → features → scorer → rules (opened stories and
     those like "fewer like this" ones sink; muted ones go) → one copy per story → diversity,
     source caps and exploration at the top → reasons."""
     al = ctx.arrays(index)
-    rows, origin = candidates(index, profile, follows, ctx, al, expand=False)
-    feats, muted = compute(index, rows, origin, profile, follows, ctx, al)
+    ra = reader if reader is not None else reader_arrays(index, profile)
+    rows, origin = candidates(index, profile, follows, ctx, al, expand=False, ra=ra)
+    feats, muted = compute(index, rows, origin, profile, follows, ctx, al, ra)
     if len(rows) == 0:
         return []
     ranker: Scorer = scorer if scorer is not None else HandScorer()
@@ -84,7 +88,7 @@ def rank_index(
     extra = copies_of(index, index.group[feats.rows[[s.pos for s in top]]], feats.rows)
     if len(extra):
         more, more_muted = compute(
-            index, extra, np.zeros(len(extra), np.int64), profile, follows, ctx, al
+            index, extra, np.zeros(len(extra), np.int64), profile, follows, ctx, al, ra
         )
         feats = merge(feats, more)
         muted = np.concatenate([muted, more_muted])
