@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tidings.core import Follow, FollowKind, Settings, StoredArticle
-from tidings.core.text import utcnow
+from tidings.core import ArticleSignals, Follow, FollowKind, Settings, StoredArticle
+from tidings.core.text import normalise_key, utcnow
 from tidings.pipeline.memory import release_memory
 from tidings.rank import (
     CandidateIndex,
@@ -48,6 +48,11 @@ SHOWN_SETTLE = timedelta(minutes=10)
 PROFILE_EVENTS = 1000  # a reader's newest events that make their profile
 PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB each)
 PROFILE_TTL_S = 60.0
+# A followed topic or entity with fewer articles than this in the window is slow: its newest
+# this many articles of the lookback before the window join the index too (at most MAX).
+SLOW_TOPIC_MIN = 10
+SLOW_TOPIC_LOOKBACK = timedelta(days=30)
+SLOW_TOPIC_MAX = 20_000
 PER_INTEREST = 100  # nearest articles of each interest vector that are candidates
 ARTICLE_CACHE = 10_000  # articles of feed pages each process keeps (a few kB each)
 BACKGROUND_CHECK_S = 15.0  # a large index looks for new articles at most this often
@@ -163,6 +168,8 @@ class FeedService:
                 if len(signals) < self.min_articles:
                     # a quiet install (or the demo): the newest articles, however old
                     signals = self.store.ranking.signals(limit=self.min_articles)
+                else:
+                    signals += self._slow_topics(signals, since)
                 index = CandidateIndex(signals)
                 story_ids = sorted({int(s) for s in index.story if s >= 0})
                 sizes = self.store.ranking.story_sizes(story_ids)
@@ -186,6 +193,31 @@ class FeedService:
             finally:
                 with self._lock:
                     self._rebuilding = False
+
+    def _slow_topics(self, signals: list[ArticleSignals], since: datetime) -> list[ArticleSignals]:
+        """Older articles for the followed topics and entities the window holds little of: a
+        reader who follows a topic that is written about once a week still sees its latest
+        stories (ranked as old as they are)."""
+        followed = set(self.store.ranking.followed_keys())
+        if not followed:
+            return []
+        counts: dict[str, int] = dict.fromkeys(followed, 0)
+        for s in signals:
+            for key in {normalise_key(t[0]) for t in s.topics} | {
+                normalise_key(e[0]) for e in s.entities
+            }:
+                if key in counts:
+                    counts[key] += 1
+        slow = [k for k, n in counts.items() if n < SLOW_TOPIC_MIN]
+        if not slow:
+            return []
+        have = {s.id for s in signals}
+        ids = self.store.ranking.newest_about(
+            slow, since=since - SLOW_TOPIC_LOOKBACK, before=since, per_key=SLOW_TOPIC_MIN
+        )
+        ids = [a for a in ids if a not in have][:SLOW_TOPIC_MAX]
+        log.info("feed index: %d older articles for %d slow topics", len(ids), len(slow))
+        return self.store.ranking.signals(ids=ids) if ids else []
 
     def stats(self, now: datetime) -> _Stats:
         """Readership statistics, read again every `feed_stats_ttl_s`: by one background

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tidings.core import ArticleSignals, EventKind
+from tidings.core import ArticleSignals, EventKind, FollowKind
 from tidings.core.text import as_utc, utcnow
 from tidings.store._article_rows import KIND_OF_ORIGIN
 from tidings.store.tables import (
@@ -25,6 +25,7 @@ from tidings.store.tables import (
     entities,
     events,
     feed_impressions,
+    follows,
     stories,
     topics,
 )
@@ -36,6 +37,10 @@ _WHEN = sa.func.coalesce(articles.c.published, articles.c.fetched_at)
 _CHARS_PER_WORD = 6  # body length in characters / this ≈ words
 _OPENED = (EventKind.CLICK.value, EventKind.READ.value)
 _CHUNK = 900  # ids per IN (...) list
+_FOLLOWED = sa.and_(
+    follows.c.weight > 0,
+    follows.c.kind.not_in((FollowKind.SOURCE.value, FollowKind.AUTHOR.value)),
+)
 
 
 IMPRESSION_FLUSH_S = 0.5  # deferred impressions are written at least this often
@@ -54,8 +59,9 @@ class RankingRepository:
     # -- articles as ranking sees them ----------------------------------------------------
 
     def watermark(self) -> tuple[Any, ...]:
-        """Changes whenever an article is added, (re-)enriched or given a story: the candidate
-        index is rebuilt when it moves."""
+        """Changes whenever an article is added, (re-)enriched or given a story, or readers
+        follow more or fewer topics and entities: the candidate index is rebuilt when it
+        moves."""
         with self._engine.connect() as conn:
             a = conn.execute(
                 sa.select(
@@ -67,7 +73,11 @@ class RankingRepository:
             s = conn.execute(
                 sa.select(sa.func.max(stories.c.id), sa.func.sum(stories.c.size))
             ).one()
-        return (a[0], str(a[1]), a[2], s[0], s[1])
+            # the topics and entities readers follow decide which older articles it holds
+            f = conn.execute(
+                sa.select(sa.func.count(sa.distinct(follows.c.value))).where(_FOLLOWED)
+            ).scalar()
+        return (a[0], str(a[1]), a[2], s[0], s[1], f)
 
     def signals(
         self,
@@ -125,6 +135,48 @@ class RankingRepository:
                 )
             )
         return out
+
+    def followed_keys(self) -> list[str]:
+        """Every topic and entity some reader follows (not mutes, sources or authors)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(follows.c.value).where(_FOLLOWED).distinct()).all()
+        return sorted(r[0] for r in rows)
+
+    def newest_about(
+        self, keys: Sequence[str], *, since: datetime, before: datetime, per_key: int
+    ) -> list[int]:
+        """The ids of the newest `per_key` articles published (else fetched) between `since`
+        and `before` about each of these topics or naming each of these entities."""
+        found: set[int] = set()
+        wanted = sorted(set(keys))
+        with self._engine.connect() as conn:
+            for link, table, col in (
+                (article_topics, topics, article_topics.c.topic_id),
+                (article_entities, entities, article_entities.c.entity_id),
+            ):
+                for i in range(0, len(wanted), _CHUNK):
+                    ranked = (
+                        sa.select(
+                            link.c.article_id.label("aid"),
+                            sa.func.row_number()
+                            .over(
+                                partition_by=table.c.key,
+                                order_by=(_WHEN.desc(), articles.c.id.desc()),
+                            )
+                            .label("n"),
+                        )
+                        .join(table, table.c.id == col)
+                        .join(articles, articles.c.id == link.c.article_id)
+                        .where(
+                            table.c.key.in_(wanted[i : i + _CHUNK]),
+                            since <= _WHEN,
+                            before > _WHEN,
+                        )
+                        .subquery()
+                    )
+                    q = sa.select(ranked.c.aid).where(ranked.c.n <= per_key)
+                    found.update(int(r[0]) for r in conn.execute(q))
+        return sorted(found)
 
     def story_sizes(self, story_ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:
         """Each story's number of reports and its newest report's time."""
