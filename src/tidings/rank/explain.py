@@ -39,10 +39,10 @@ def explain(index: CandidateIndex, feats: Features, pos: int, al: Aligned, *, ex
     size = int(al.story_size[row])
     if x[F["breaking"]] > 0:
         return f"Breaking: {size} reports"
-    entity = int(feats.best_entity[pos])
+    entity = feats.best_entity(index, pos)
     if entity >= 0 and x[F["entity_affinity"]] >= ENTITY_REASON_MIN:
         return f"You read about {index.entity_name[entity]}"
-    topic = int(feats.best_topic[pos])
+    topic = feats.best_topic(index, pos)
     if topic >= 0 and x[F["topic_affinity"]] >= TOPIC_REASON_MIN:
         return f"More in {index.topic_label[topic]}"
     if x[F["interest_max"]] >= INTEREST_REASON_MIN:

@@ -87,9 +87,30 @@ class Features:
     origin: np.ndarray  # FROM_* bits
     best_follow: np.ndarray  # index into the positive follows, -1 for none
     weighted: np.ndarray  # (rows × positive follows): weight × match
-    best_entity: np.ndarray  # entity column with the most affinity, -1 for none
-    best_topic: np.ndarray  # topic column with the most affinity, -1 for none
+    entity_w: np.ndarray | None  # the reader's weight per entity column (None: no affinity)
+    topic_w: np.ndarray | None  # ...per topic column
     follows: Sequence[Follow]
+
+    def best_entity(self, index: CandidateIndex, pos: int) -> int:
+        """The entity column of this candidate with the most affinity, -1 for none (found for
+        the few stories explained, not for every candidate)."""
+        return _best(index.entities, int(self.rows[pos]), self.entity_w, minus_one=True)
+
+    def best_topic(self, index: CandidateIndex, pos: int) -> int:
+        return _best(index.topics, int(self.rows[pos]), self.topic_w, minus_one=False)
+
+
+def _best(m: sparse.csr_matrix, row: int, w: np.ndarray | None, *, minus_one: bool) -> int:
+    if w is None:
+        return -1
+    a, b = int(m.indptr[row]), int(m.indptr[row + 1])
+    if a == b:
+        return -1
+    cols = m.indices[a:b]
+    data = np.maximum(m.data[a:b] - 1.0, 0.0) if minus_one else m.data[a:b]
+    contrib = data * w[cols]
+    k = int(np.argmax(contrib))
+    return int(cols[k]) if contrib[k] > 0 else -1
 
 
 @dataclass(frozen=True)
@@ -243,15 +264,11 @@ def compute(
         sims[~index.has_emb[rows]] = 0.0
         x[:, F["interest_max"]] = sims.max(axis=1)
         x[:, F["interest_mean"]] = sims @ profile.interest_weights
-    best_entity = np.full(m, -1, dtype=np.int64)
-    best_topic = np.full(m, -1, dtype=np.int64)
     if profile.entity_affinity:
         # salience is stored plus one (so that a mention of salience 0 is still stored)
-        total, best_entity = _affinity(ents, ra.entity_w, minus_one=True)
-        x[:, F["entity_affinity"]] = total
+        x[:, F["entity_affinity"]] = _affinity(ents, ra.entity_w, minus_one=True)
     if profile.topic_affinity:
-        total, best_topic = _affinity(topics, ra.topic_w, minus_one=False)
-        x[:, F["topic_affinity"]] = total
+        x[:, F["topic_affinity"]] = _affinity(topics, ra.topic_w, minus_one=False)
     if profile.source_affinity:
         x[:, F["source_affinity"]] = _lookup(index.source[rows], profile.source_affinity)
     fresh = index.freshness(rows, ctx.now, FRESHNESS_HALF_LIFE_H)
@@ -288,8 +305,8 @@ def compute(
         origin=origin,
         best_follow=np.asarray(best_follow, np.int64),
         weighted=weighted,
-        best_entity=best_entity,
-        best_topic=best_topic,
+        entity_w=ra.entity_w if profile.entity_affinity else None,
+        topic_w=ra.topic_w if profile.topic_affinity else None,
         follows=positives,
     )
     return feats, muted
@@ -303,8 +320,8 @@ def merge(a: Features, b: Features) -> Features:
         origin=np.concatenate([a.origin, b.origin]),
         best_follow=np.concatenate([a.best_follow, b.best_follow]),
         weighted=np.vstack([a.weighted, b.weighted]),
-        best_entity=np.concatenate([a.best_entity, b.best_entity]),
-        best_topic=np.concatenate([a.best_topic, b.best_topic]),
+        entity_w=a.entity_w,
+        topic_w=a.topic_w,
         follows=a.follows,
     )
 
@@ -319,25 +336,14 @@ def _weights(col_of: Mapping[str, int], width: int, weights: Mapping[str, float]
     return out
 
 
-def _affinity(
-    m: sparse.csr_matrix, w: np.ndarray, *, minus_one: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of `m` (the candidates' entities or topics): Σ value × weight over its columns,
-    and the column that contributes most (-1 when none contributes positively)."""
+def _affinity(m: sparse.csr_matrix, w: np.ndarray, *, minus_one: bool) -> np.ndarray:
+    """Per row of `m` (the candidates' entities or topics): Σ value × weight over its
+    columns."""
     n = m.shape[0]
     data = np.maximum(m.data - 1.0, 0.0) if minus_one else m.data
-    contrib = data * w[m.indices]
     row = np.repeat(np.arange(n), np.diff(m.indptr))
-    total = np.bincount(row, weights=contrib, minlength=n)
-    best = np.full(n, -1, dtype=np.int64)
-    hit = contrib > 0
-    if hit.any():
-        r, c, v = row[hit], m.indices[hit], contrib[hit]
-        order = np.lexsort((-v, r))  # each row's biggest contribution first
-        r, c = r[order], c[order]
-        first = np.r_[True, r[1:] != r[:-1]]
-        best[r[first]] = c[first]
-    return total, best
+    out: np.ndarray = np.bincount(row, weights=data * w[m.indices], minlength=n)
+    return out
 
 
 def _lookup(keys: np.ndarray, values: Mapping[int, float] | Mapping[int, int]) -> np.ndarray:

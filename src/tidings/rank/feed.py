@@ -29,7 +29,7 @@ from tidings.rank.features import (
 )
 from tidings.rank.index import CandidateIndex, topic_strength
 from tidings.rank.profile import ReaderProfile, build_profile
-from tidings.rank.rerank import POOL, diversify, one_per_story
+from tidings.rank.rerank import POOL, diversify, one_per_story, top_groups
 from tidings.rank.scoring import HandScorer, Scorer, rules
 
 
@@ -84,8 +84,7 @@ def rank_index(
     # the reader best is shown (and the rest are one click away). Only those stories': adding
     # every candidate's copies first would score three times the rows.
     first = max(POOL, offset + limit)
-    top = one_per_story(index, feats, final, ~muted, first=first)
-    extra = copies_of(index, index.group[feats.rows[[s.pos for s in top]]], feats.rows)
+    extra = copies_of(index, top_groups(index, feats, final, ~muted, first), feats.rows)
     if len(extra):
         more, more_muted = compute(
             index, extra, np.zeros(len(extra), np.int64), profile, follows, ctx, al, ra
@@ -93,8 +92,7 @@ def rank_index(
         feats = merge(feats, more)
         muted = np.concatenate([muted, more_muted])
         final = np.concatenate([final, ranker.score(more.x) + rules(more.x)])
-        top = one_per_story(index, feats, final, ~muted, first=first)
-    slots = top
+    slots = one_per_story(index, feats, final, ~muted, first=first)
     has_signal = not profile.cold or any(f.weight > 0 for f in follows)
     slots = diversify(index, feats, slots, explore=explore and has_signal)
     picks = []

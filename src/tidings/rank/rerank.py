@@ -64,6 +64,24 @@ def one_per_story(
     return slots
 
 
+def top_groups(
+    index: CandidateIndex, feats: Features, final: np.ndarray, keep: np.ndarray, first: int
+) -> np.ndarray:
+    """The groups (stories) of the `first` best stories, as `one_per_story` ranks them."""
+    pos = np.flatnonzero(keep)
+    if len(pos) == 0:
+        return np.zeros(0, np.int64)
+    groups = index.group[feats.rows[pos]]
+    order = np.argsort(groups, kind="stable")
+    g_sorted = groups[order]
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+    best = np.maximum.reduceat(final[pos[order]], starts)
+    k = min(first, len(starts))
+    top = np.argpartition(-best, k - 1)[:k] if k < len(starts) else np.arange(len(starts))
+    out: np.ndarray = g_sorted[starts[top]]
+    return out
+
+
 def diversify(
     index: CandidateIndex,
     feats: Features,

@@ -10,6 +10,8 @@ from tidings.core import Event, EventKind
 from tidings.core.text import as_utc, utcnow
 from tidings.store.tables import events
 
+_KINDS = {k.value: k for k in EventKind}
+
 
 class EventRepository:
     def __init__(self, engine: sa.Engine) -> None:
@@ -42,11 +44,12 @@ class EventRepository:
                 ).all()[::-1]
             else:
                 rows = conn.execute(q.order_by(events.c.at, events.c.id)).all()
+        kinds = _KINDS
         return [
             Event(
                 reader_id=r.reader_id,
                 article_id=r.article_id,
-                kind=EventKind(r.kind),
+                kind=kinds[r.kind],
                 dwell_s=r.dwell_s,
                 value=r.value,
                 at=as_utc(r.at),
