@@ -211,6 +211,14 @@ def test_recent_and_matching_queries(store: Store) -> None:
     } == {a, b}
     assert store.articles.matching(topic_keys=[], entity_keys=[]) == []
     assert [x.id for x in store.articles.by_ids([c, a])] == [c, a]
+    # other coverage on a feed page: headlines only, in the order asked, unknown ids left out
+    heads = store.articles.headlines([c, 999_999, a])
+    assert [(h.id, h.article.url) for h in heads] == [
+        (c, store.articles.get(c).article.url),
+        (a, store.articles.get(a).article.url),
+    ]
+    assert heads[0].article.title == store.articles.get(c).article.title
+    assert heads[0].topics == () and heads[0].article.standfirst == ()
 
 
 def test_readers_follows_and_mutes(store: Store) -> None:

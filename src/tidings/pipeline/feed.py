@@ -110,6 +110,7 @@ class FeedService:
         self._profiles: OrderedDict[int, tuple[tuple[object, ...], float, _Reader]] = OrderedDict()
         self._coread: CoReadModel | None = None
         self._articles: OrderedDict[int, StoredArticle] = OrderedDict()
+        self._headlines: OrderedDict[int, StoredArticle] = OrderedDict()
         self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
 
     # -- serving state --------------------------------------------------------------------
@@ -183,7 +184,7 @@ class FeedService:
                 }
                 with self._lock:
                     self._index, self._stories, self._watermark = index, stories, mark
-                    self._articles = OrderedDict()
+                    self._articles, self._headlines = OrderedDict(), OrderedDict()
                 del signals
                 release_memory()  # the build's garbage (row objects, lists) goes back to the OS
                 log.info(
@@ -310,20 +311,22 @@ class FeedService:
                 self._profiles.popitem(last=False)
         return state
 
-    def _articles_of(self, ids: list[int]) -> dict[int, StoredArticle]:
-        """The articles of a feed page (without bodies and entities), from a cache kept until
-        the index is rebuilt (when an article may have been enriched again)."""
+    def _articles_of(self, ids: list[int], *, full: bool) -> dict[int, StoredArticle]:
+        """The articles of a feed page (without bodies and entities), or with `full` false
+        their other coverage (headlines only), from caches kept until the index is rebuilt
+        (when an article may have been enriched again)."""
         with self._lock:
-            cache = self._articles
+            cache = self._articles if full else self._headlines
             found = {a: cache[a] for a in ids if a in cache}
             for a in found:
                 cache.move_to_end(a)
         missing = [a for a in ids if a not in found]
         if missing:
-            loaded = self.store.articles.by_ids(missing, with_entities=False)
+            repo = self.store.articles
+            loaded = repo.by_ids(missing, with_entities=False) if full else repo.headlines(missing)
             found.update((art.id, art) for art in loaded)
             with self._lock:
-                if cache is self._articles:
+                if cache is self._articles or cache is self._headlines:
                     for art in loaded:
                         cache[art.id] = art
                     while len(cache) > ARTICLE_CACHE:
@@ -450,7 +453,8 @@ class FeedService:
         )
         ids = [p.article_id for p in picks]
         also = sorted({a for p in picks for a in p.also})
-        found = self._articles_of(ids + [a for a in also if a not in ids])
+        found = self._articles_of(ids, full=True)
+        found.update(self._articles_of([a for a in also if a not in found], full=False))
         items = [
             RankedItem(
                 article=found[p.article_id],

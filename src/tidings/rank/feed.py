@@ -52,7 +52,9 @@ class RankedItem:
     score: float
     reason: str
     matched: tuple[str, ...]  # labels of the follows that matched, strongest first
-    also: tuple[StoredArticle, ...] = ()  # other sources' copies of the same story
+    # other sources' copies of the same story (from the feed service: headlines only, see
+    # ArticleRepository.headlines)
+    also: tuple[StoredArticle, ...] = ()
     features: np.ndarray | None = None
     explore: bool = False
 

@@ -431,6 +431,52 @@ class ArticleRepository:
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    def headlines(self, ids: Sequence[int]) -> list[StoredArticle]:
+        """These articles as a list of other coverage shows them: title, link, publisher,
+        date and source only (no standfirst, topics, media or entities), in the order asked."""
+        if not ids:
+            return []
+        c = articles.c
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    c.id,
+                    c.title,
+                    c.url,
+                    c.publisher,
+                    c.published,
+                    c.language,
+                    c.licence,
+                    c.source_id,
+                    c.canonical_url,
+                    c.content_hash,
+                    c.fetched_at,
+                    c.duplicate_of,
+                    c.story_id,
+                ).where(c.id.in_(ids))
+            ).all()
+        by_id = {
+            r.id: StoredArticle(
+                id=r.id,
+                article=Article(
+                    title=r.title,
+                    url=r.url,
+                    publisher=r.publisher,
+                    published=as_utc(r.published),
+                    language=r.language,
+                    licence=r.licence,
+                ),
+                source_id=r.source_id,
+                canonical_url=r.canonical_url,
+                content_hash=r.content_hash,
+                fetched_at=as_utc(r.fetched_at) or utcnow(),
+                duplicate_of=r.duplicate_of,
+                story_id=r.story_id,
+            )
+            for r in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
     def existing_ids(self, ids: Sequence[int]) -> list[int]:
         with self._engine.connect() as conn:
             return [
