@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from bench import _feedgen
 from bench.feedload import (
     CONNECTIONS,
+    HALF_SHARE,
     LIMIT,
     MAX_RUN_S,
     PACED_MIN_SHARE,
@@ -41,18 +42,26 @@ def _verdict(ok: bool) -> str:
 def _table(rows: list[Result]) -> list[str]:
     lines = [
         "| articles | closed-loop req/s | p50 ms | p95 ms | p99 ms | paced req/s | p50 ms "
-        "| p95 ms | p99 ms | one request, median ms |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| p95 ms | p99 ms | half-load req/s | p50 ms | p95 ms | p99 ms "
+        "| one request, median ms |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     for r in rows:
         if r.error and r.closed is None:
-            lines.append(f"| {r.articles:,} | failed: {r.error} |" + " |" * 8)
+            lines.append(f"| {r.articles:,} | failed: {r.error} |" + " |" * 12)
             continue
         single = f"{r.single_ms:.0f} (n={r.single_n})" if r.single_ms is not None else "–"
         if r.skipped:
-            lines.append(f"| {r.articles:,} | {r.skipped} |" + " |" * 7 + f" {single} |")
+            lines.append(f"| {r.articles:,} | {r.skipped} |" + " |" * 11 + f" {single} |")
             continue
-        cells = [f"{r.articles:,}", *_load_cells(r.closed), *_load_cells(r.paced), single]
+        cells = [
+            f"{r.articles:,}",
+            *_load_cells(r.closed),
+            *_load_cells(r.paced),
+            *_load_cells(r.half),
+            single,
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -64,7 +73,10 @@ def _ratios(rows: list[Result]) -> str:
         if by_size.get(small) and by_size.get(big):
             ratio = by_size[big] / by_size[small]  # type: ignore[operator]
             verdict = "sub-linear" if ratio < big / small else "not sub-linear"
-            parts.append(f"{big // small}× the corpus costs {ratio:.2f}× per request ({verdict})")
+            parts.append(
+                f"{small // 1000:,}k → {big // 1000:,}k articles costs {ratio:.2f}× per request "
+                f"({verdict})"
+            )
     return "; ".join(parts)
 
 
@@ -184,6 +196,10 @@ def render(results: list[Result], notes: list[str], seconds: int) -> str:
         "cannot keep up, connections wait on it and the achieved rate falls short: that is "
         "a miss, not a measurement error. Skipped when the closed-loop capacity is below "
         f"{PACED_MIN_SHARE:.0%} of {TARGET_RPS} req/s (it would only repeat the closed loop).",
+        f"- Half load: paced the same way, offering {HALF_SHARE:.0%} of the closed-loop "
+        "capacity measured just before (mean delay "
+        f"{', '.join(map(str, sorted({r.half_pace_ms for r in results if r.half}))) or '–'} ms):"
+        " the latency of a server that keeps up, whatever its capacity.",
         f"- One request: median of up to {SINGLE_REQUESTS} sequential requests (httpx, "
         "one connection, after a warm-up) for the benchmark reader: the per-request cost "
         "without queueing, compared across corpus sizes.",

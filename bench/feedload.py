@@ -44,6 +44,7 @@ LIMIT = 30
 MAX_RUN_S = 120  # longest closed-loop run (slow servers get longer runs, up to this)
 FIRST_TIMEOUT_S = float(os.environ.get("TIDINGS_BENCH_FEED_TIMEOUT_S", "600"))
 TOO_SLOW_MS = 30_000.0  # one request slower than this: no load run (nothing would complete)
+HALF_SHARE = 0.5  # the second paced run offers this share of the measured capacity
 PACED_MIN_SHARE = 0.25  # below this share of the target capacity the paced run is skipped
 
 _LUA = """
@@ -90,6 +91,8 @@ class Result:
     closed: Load | None = None
     paced: Load | None = None
     pace_ms: int = 0
+    half: Load | None = None  # paced at half the closed-loop capacity
+    half_pace_ms: int = 0
     seconds: int = 0  # closed-loop run length
     single_ms: float | None = None
     single_n: int = 0
@@ -299,6 +302,13 @@ def _measure(backend: str, n: int, seconds: int, max_age: timedelta) -> Result:
                 res.pace_ms = max(0, round(CONNECTIONS / TARGET_RPS * 1000 - res.single_ms))
                 res.paced = _wrk(base, gen.heavy_reader_ids, seconds, res.pace_ms)
                 _log(f"{backend} {n:,}: paced {res.paced.rps:.1f} rps, p95 {res.paced.p95:.0f}")
+            if res.closed.rps > 0:
+                # Latency at a load the server holds: half of its measured capacity offered.
+                res.half_pace_ms = max(
+                    0, round(CONNECTIONS / (HALF_SHARE * res.closed.rps) * 1000 - res.single_ms)
+                )
+                res.half = _wrk(base, gen.heavy_reader_ids, seconds, res.half_pace_ms)
+                _log(f"{backend} {n:,}: half load {res.half.rps:.1f} rps, p95 {res.half.p95:.0f}")
             res.memory = _memory(proc.pid)
     except Exception as exc:  # one failing configuration must not lose the others
         _log(f"{backend} {n:,}: failed: {exc}")
