@@ -76,6 +76,27 @@ def test_saved_articles_wait_for_enrichment_then_get_their_entities(
     assert sum(1 for n in _entity_rows(store).values() if n) >= 11
 
 
+def test_a_run_with_nothing_to_do_does_not_load_the_open_stories(
+    pipeline: Pipeline, entity_extractor: EntityExtractor
+) -> None:
+    """A server start (which enriches what is pending) with nothing pending reads no story
+    members: with a large window they are gigabytes."""
+    store = pipeline.store
+    source = store.sources.add("https://wikinews.example/", SourceKind.FEED)
+    pipeline.save_articles(source, stories(6))
+    enricher = Enricher(store, pipeline.settings, entity_extractor)
+    loads: list[int] = []
+    real = enricher._story_index
+    enricher._story_index = lambda: (loads.append(1), real())[1]  # type: ignore[method-assign]
+    assert enricher.run() == 6
+    assert loads == [1]  # articles to cluster: the open stories were loaded
+    clustered = {a.id: a.story_id for a in store.articles.recent(10)}
+    assert all(sid is not None for sid in clustered.values())
+    assert enricher.run() == 0
+    assert loads == [1]  # nothing pending and nothing unclustered: not loaded again
+    assert {a.id: a.story_id for a in store.articles.recent(10)} == clustered
+
+
 def test_a_limit_stops_early(pipeline: Pipeline) -> None:
     source = pipeline.store.sources.add("https://wikinews.example/", SourceKind.FEED)
     pipeline.save_articles(source, stories(6))

@@ -90,10 +90,17 @@ class Enricher:
         analysed by worker processes (see `workers_for`). Returns how many articles this call
         enriched."""
         batch = max(1, batch)
+        pending = self.pending()
         if workers is None:
-            pending = self.pending()
             workers = self.workers_for(pending if limit is None else min(pending, limit))
-        stories = self._story_index() if self.settings.enrich_stories else None
+        # The open stories are loaded only when there is something to cluster: with a large
+        # window they are every recent article's entities and embedding (gigabytes and a
+        # minute at a million articles), which a server start with nothing pending must not pay.
+        stories = (
+            self._story_index()
+            if self.settings.enrich_stories and (pending or self._unassigned())
+            else None
+        )
         if workers > 1:
             with AnalysisPool(
                 workers,
@@ -188,6 +195,12 @@ class Enricher:
         return future
 
     # -- stories --------------------------------------------------------------------------
+
+    def _unassigned(self) -> bool:
+        """Whether an enriched article still waits for its story."""
+        return bool(
+            self.store.stories.story_members(unassigned=True, min_salience=_STORY_SALIENCE, limit=1)
+        )
 
     def _story_index(self) -> StoryIndex:
         index = StoryIndex(window=timedelta(hours=self.settings.story_window_hours))
