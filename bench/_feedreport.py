@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from bench import _feedgen
 from bench.feedload import (
     CONNECTIONS,
+    FIRST_CONNECTIONS,
     HALF_SHARE,
     LIMIT,
     MAX_RUN_S,
@@ -172,6 +173,19 @@ def render(results: list[Result], notes: list[str], seconds: int) -> str:
     ]
     if cold:
         lines += ["- First requests after the server started, seconds: " + "; ".join(cold), ""]
+    first = [
+        f"{r.backend} {r.articles:,}: {r.first.rps:.1f} req/s (p50 {r.first.p50:.0f} ms, "
+        f"p95 {r.first.p95:.0f} ms{f', {r.first.failed} failed' if r.first.failed else ''})"
+        for r in results
+        if r.first is not None
+    ]
+    if first:
+        lines += [
+            f"- Every heavy reader's first feed, before the load runs ({FIRST_CONNECTIONS} "
+            "connections, each profile built from the reader's events and stored): "
+            + "; ".join(first),
+            "",
+        ]
     lines += ["Targets:", "", *(_targets(results) or ["- nothing measured"]), ""]
     mem = _memory_lines(results)
     if len(mem) > 2:
@@ -203,6 +217,10 @@ def render(results: list[Result], notes: list[str], seconds: int) -> str:
         f"- One request: median of up to {SINGLE_REQUESTS} sequential requests (httpx, "
         "one connection, after a warm-up) for the benchmark reader: the per-request cost "
         "without queueing, compared across corpus sizes.",
+        "- Before the load runs, the profiles stored by earlier runs are dropped and every "
+        "heavy reader's feed is asked once (the line above): the load runs then serve readers "
+        "who have been here before, whose profiles are stored (in the database, for both "
+        "workers) and built again only when they do something new.",
         "- Memory: RSS and PSS (`/proc/PID/smaps_rollup`) of each uvicorn worker process "
         "(children of `tidings serve`) right after the load runs.",
         "- Latency percentiles are wrk's over the requests completed within the run (their "

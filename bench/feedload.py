@@ -19,8 +19,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -46,6 +48,7 @@ FIRST_TIMEOUT_S = float(os.environ.get("TIDINGS_BENCH_FEED_TIMEOUT_S", "600"))
 TOO_SLOW_MS = 30_000.0  # one request slower than this: no load run (nothing would complete)
 HALF_SHARE = 0.5  # the second paced run offers this share of the measured capacity
 PACED_MIN_SHARE = 0.25  # below this share of the target capacity the paced run is skipped
+FIRST_CONNECTIONS = 8  # the pass that asks every heavy reader's first feed
 
 _LUA = """
 math.randomseed(%(seed)d)
@@ -78,6 +81,23 @@ class Load:
 
 
 @dataclass
+class First:
+    """The pass that asks each heavy reader's feed once, before the load runs: every profile
+    is built from the reader's events (and stored, as for a reader who comes back)."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    p50: float = 0.0  # milliseconds
+    p95: float = 0.0
+    failed: int = 0
+    dropped: int = 0  # stored profiles dropped before the server started
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+@dataclass
 class Memory:
     workers: list[tuple[int, int, int]] = field(default_factory=list)  # pid, RSS kB, PSS kB
     parent_rss_kb: int = 0
@@ -100,6 +120,7 @@ class Result:
     error: str | None = None
     skipped: str | None = None  # why the load runs were not made
     cold_ms: list[float] = field(default_factory=list)  # the first requests after start
+    first: First | None = None  # every heavy reader's first feed (no stored profile yet)
     loadavg: float = 0.0  # the machine's 1-minute load average when the run started
 
 
@@ -199,6 +220,45 @@ def _timed_get(base: str, reader_id: int) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
+def _drop_profiles(url: str) -> int:
+    """Forget the profiles an earlier run stored, so that every run builds them all once."""
+    from tidings.store import Store
+
+    store = Store.open(url)
+    try:
+        return store.ranking.drop_profiles()
+    finally:
+        store.close()
+
+
+def _first_feeds(base: str, readers: tuple[int, ...]) -> First:
+    """Each reader's feed once, over FIRST_CONNECTIONS connections."""
+    local = threading.local()
+    took: list[float] = []
+    failures: list[int] = []
+
+    def one(rid: int) -> None:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=base, timeout=FIRST_TIMEOUT_S)
+        t0 = time.perf_counter()
+        try:
+            client.get(_feed_path(rid)).raise_for_status()
+            took.append((time.perf_counter() - t0) * 1000)
+        except httpx.HTTPError:
+            failures.append(rid)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(FIRST_CONNECTIONS) as pool:
+        list(pool.map(one, readers))
+    seconds = time.perf_counter() - started
+    took.sort()
+    if not took:
+        return First(0, seconds, failed=len(failures))
+    p95 = took[int(0.95 * (len(took) - 1))]
+    return First(len(took), seconds, statistics.median(took), p95, len(failures))
+
+
 def _single(base: str, reader_id: int) -> tuple[float, int]:
     """Median latency (ms) of sequential requests for one reader, bounded in time."""
     took: list[float] = []
@@ -265,6 +325,7 @@ def _measure(backend: str, n: int, seconds: int, max_age: timedelta) -> Result:
     res = Result(backend, n, loadavg=os.getloadavg()[0])
     try:
         res.gen = gen = _feedgen.ensure(backend, n, CACHE, max_age=max_age)
+        dropped = _drop_profiles(gen.url)
         with _server(gen.url) as (proc, base):
             # Each worker process may build state on its first request: time the first few
             # (new connections land on either worker) until two in a row are fast.
@@ -280,13 +341,13 @@ def _measure(backend: str, n: int, seconds: int, max_age: timedelta) -> Result:
                 _log(f"{backend} {n:,}: {res.skipped}")
                 res.memory = _memory(proc.pid)
                 return res
-            _log(f"{backend} {n:,}: warm-up")
-            warm_end = time.monotonic() + 10
-            with httpx.Client(base_url=base, timeout=120) as client:
-                for rid in gen.heavy_reader_ids[1:]:
-                    client.get(_feed_path(rid)).raise_for_status()
-                    if time.monotonic() > warm_end:
-                        break
+            _log(f"{backend} {n:,}: first feed of {len(gen.heavy_reader_ids):,} readers")
+            res.first = _first_feeds(base, gen.heavy_reader_ids)
+            res.first.dropped = dropped
+            _log(
+                f"{backend} {n:,}: first feeds {res.first.rps:.1f} rps, "
+                f"p95 {res.first.p95:.0f} ms, {res.first.failed} failed"
+            )
             res.single_ms, res.single_n = _single(base, gen.bench_reader_id)
             _log(f"{backend} {n:,}: single request median {res.single_ms:.0f} ms")
             # In a closed loop the in-flight requests share the CPU: when one takes L seconds

@@ -24,7 +24,7 @@ from tidings.core import (
     SourceKind,
     Video,
 )
-from tidings.store import FetchRecord, Store, metadata
+from tidings.store import FetchRecord, Store, StoredProfile, metadata
 
 EXPECTED_TABLES = {
     "sources",
@@ -37,6 +37,8 @@ EXPECTED_TABLES = {
     "readers",
     "follows",
     "events",
+    "feed_impressions",
+    "reader_profiles",
     "alembic_version",
 }
 
@@ -288,3 +290,36 @@ def test_deleting_a_source_keeps_its_articles(store: Store) -> None:
     with store.engine.begin() as conn:
         conn.execute(sources.delete().where(sources.c.id == src.id))
     assert store.articles.get(aid).source_id is None
+
+
+def test_reader_profiles_are_stored_replaced_deferred_and_dropped(store: Store) -> None:
+    a, b = store.readers.create("ann"), store.readers.create("bob")
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert store.ranking.stored_profile(a.id) is None
+    store.ranking.save_profile(StoredProfile(a.id, (3, 17), at, 1, b"\x00first"))
+    got = store.ranking.stored_profile(a.id)
+    assert got == StoredProfile(a.id, (3, 17), at, 1, b"\x00first")
+    # a new build replaces it
+    later = at + timedelta(minutes=5)
+    store.ranking.save_profile(StoredProfile(a.id, (4, 20), later, 1, b"second"))
+    assert store.ranking.stored_profile(a.id) == StoredProfile(a.id, (4, 20), later, 1, b"second")
+    # deferred: seen at once by this process, in the database after the writer's flush
+    store.ranking.save_profile(StoredProfile(b.id, (1, 21), later, 1, b"bob's"), defer=True)
+    assert store.ranking.stored_profile(b.id) is not None
+    other = Store(store.engine)  # another process's view: the database only
+    store.ranking.flush_impressions()
+    assert other.ranking.stored_profile(b.id) == StoredProfile(b.id, (1, 21), later, 1, b"bob's")
+    assert store.ranking.drop_profiles() == 2
+    assert store.ranking.stored_profile(a.id) is None
+    assert other.ranking.stored_profile(b.id) is None
+
+
+def test_a_profile_that_cannot_be_written_is_dropped_with_a_warning(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    # no such reader: the foreign key refuses it (the profile would only be built again)
+    store.ranking.save_profile(StoredProfile(999, (1, 1), at, 1, b"x"), defer=True)
+    store.ranking.flush_impressions()
+    assert "reader profiles: writing 1 failed" in caplog.text
+    assert store.ranking.stored_profile(999) is None

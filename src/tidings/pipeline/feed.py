@@ -32,8 +32,14 @@ from tidings.rank import (
 from tidings.rank.aligned import Aligned, align
 from tidings.rank.coread import CoReadModel
 from tidings.rank.features import ReaderArrays, reader_arrays
+from tidings.rank.profile import (
+    PROFILE_FORMAT,
+    ProfileFormatError,
+    decode_profile,
+    encode_profile,
+)
 from tidings.rank.scoring import COREAD, load_coread
-from tidings.store import Store
+from tidings.store import Store, StoredProfile
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +53,9 @@ SHOWN_WINDOW = timedelta(days=3)
 SHOWN_SETTLE = timedelta(minutes=10)
 PROFILE_EVENTS = 1000  # a reader's newest events that make their profile
 PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB each)
-PROFILE_TTL_S = 60.0
+# A profile is built again after this long even without a new event. Time decay scales every
+# weight of a profile alike, so an hour changes its affinities by well under 1 %.
+PROFILE_MAX_AGE = timedelta(hours=1)
 # A followed topic or entity with fewer articles than this in the window is slow: its newest
 # this many articles of the lookback before the window join the index too (at most MAX).
 SLOW_TOPIC_MIN = 10
@@ -66,6 +74,9 @@ class _Reader:
     profile: ReaderProfile
     disliked: frozenset[str]  # subjects of their "fewer like this" stories
     arrays: ReaderArrays  # the profile as arrays over the index (nearest articles included)
+    marker: tuple[int, int]  # the reader's events it was built from (count, newest id)
+    built_at: datetime  # the time its decay was computed for
+    index_id: int  # the index `arrays` is over
 
 
 @dataclass
@@ -107,7 +118,7 @@ class FeedService:
         self._scorer_stamp: object = None
         self._scorer_checked = 0.0
         self._aligned_cache: tuple[tuple[int, float], Aligned] | None = None
-        self._profiles: OrderedDict[int, tuple[tuple[object, ...], float, _Reader]] = OrderedDict()
+        self._profiles: OrderedDict[int, _Reader] = OrderedDict()
         self._coread: CoReadModel | None = None
         self._articles: OrderedDict[int, StoredArticle] = OrderedDict()
         self._headlines: OrderedDict[int, StoredArticle] = OrderedDict()
@@ -284,32 +295,71 @@ class FeedService:
 
     def _profile(self, reader_id: int, index: CandidateIndex, now: datetime) -> _Reader:
         """The reader's profile, the subjects of their "fewer like this" stories and the
-        articles nearest their interests, reused while the reader has no new event and the
-        index is the same (for a minute at most, as time decay moves)."""
+        articles nearest their interests. A profile is built from the reader's events once
+        and stored, for every serving process and restart; it is built again when the reader
+        does something new (their event marker moves) or it is older than
+        `PROFILE_MAX_AGE`. This process keeps the last `PROFILE_CACHE` readers' in memory."""
         store = self.store
         marker = store.events.marker(reader_id)
-        key = (reader_id, marker, id(index))
         with self._lock:
             hit = self._profiles.get(reader_id)
-            if hit is not None and hit[0] == key and time.monotonic() - hit[1] < PROFILE_TTL_S:
+            if hit is not None:
                 self._profiles.move_to_end(reader_id)
-                return hit[2]
+        if hit is not None and (hit.marker != marker or not _fresh(hit.built_at, now)):
+            hit = None
+        if hit is not None and hit.index_id == id(index):
+            return hit
+        if hit is not None:  # a new index: the same profile over its rows
+            profile, disliked, built_at = hit.profile, hit.disliked, hit.built_at
+        else:
+            profile, disliked, built_at = self._stored_or_built(reader_id, marker, index, now)
+        state = _Reader(
+            profile,
+            disliked,
+            reader_arrays(index, profile, per_interest=PER_INTEREST),
+            marker,
+            built_at,
+            id(index),
+        )
+        with self._lock:
+            self._profiles[reader_id] = state
+            self._profiles.move_to_end(reader_id)
+            while len(self._profiles) > PROFILE_CACHE:
+                self._profiles.popitem(last=False)
+        return state
+
+    def _stored_or_built(
+        self, reader_id: int, marker: tuple[int, int], index: CandidateIndex, now: datetime
+    ) -> tuple[ReaderProfile, frozenset[str], datetime]:
+        store = self.store
+        stored = store.ranking.stored_profile(reader_id)
+        if (
+            stored is not None
+            and stored.marker == marker
+            and stored.format == PROFILE_FORMAT
+            and _fresh(stored.built_at, now)
+        ):
+            try:
+                profile, disliked = decode_profile(stored.data)
+                return profile, disliked, stored.built_at
+            except ProfileFormatError as exc:
+                log.warning(
+                    "reader %d: stored profile unreadable (%s); building it", reader_id, exc
+                )
         events = store.events.for_reader(reader_id, newest=PROFILE_EVENTS)
         named = {e.article_id for e in events if e.article_id is not None}
         missing = sorted(a for a in named if a not in index.row_of)
         older = CandidateIndex(store.ranking.signals(ids=missing)) if missing else None
         indexes = [index] + ([older] if older is not None else [])
         profile = build_profile(events, indexes, now)
-        disliked = _subjects(indexes, profile.fewer) if profile.fewer else set()
-        state = _Reader(
-            profile, frozenset(disliked), reader_arrays(index, profile, per_interest=PER_INTEREST)
+        disliked = frozenset(_subjects(indexes, profile.fewer) if profile.fewer else ())
+        store.ranking.save_profile(
+            StoredProfile(
+                reader_id, marker, now, PROFILE_FORMAT, encode_profile(profile, disliked)
+            ),
+            defer=True,
         )
-        with self._lock:
-            self._profiles[reader_id] = (key, time.monotonic(), state)
-            self._profiles.move_to_end(reader_id)
-            while len(self._profiles) > PROFILE_CACHE:
-                self._profiles.popitem(last=False)
-        return state
+        return profile, disliked, now
 
     def _articles_of(self, ids: list[int], *, full: bool) -> dict[int, StoredArticle]:
         """The articles of a feed page (without bodies and entities), or with `full` false
@@ -479,6 +529,10 @@ class FeedService:
                 defer=True,
             )
         return items
+
+
+def _fresh(built_at: datetime, now: datetime) -> bool:
+    return abs(now - built_at) <= PROFILE_MAX_AGE
 
 
 def _utc(ts: float) -> datetime:

@@ -4,7 +4,9 @@ out or sink. Pure: events and the signals of the articles they name are passed i
 
 from __future__ import annotations
 
+import json
 import math
+import struct
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -166,8 +168,85 @@ def build_profile(
 
 def _accumulate(into: dict[str, float], keys: Sequence[str], values: np.ndarray) -> None:
     flat = np.asarray(values).ravel()
-    for col in np.flatnonzero(flat):
-        into[keys[int(col)]] += float(flat[col])
+    cols = np.flatnonzero(flat)
+    for col, v in zip(cols.tolist(), flat[cols].tolist(), strict=True):
+        into[keys[col]] += v
+
+
+# -- stored profiles ---------------------------------------------------------------------------
+
+PROFILE_FORMAT = 1  # bumped when the encoding or what a profile holds changes
+_MAGIC = b"TDPF"
+_HEAD = struct.Struct("<4sBII")  # magic, format, JSON length, number of interests
+
+
+class ProfileFormatError(ValueError):
+    """Stored profile bytes that this version cannot read (another format, or damaged)."""
+
+
+def encode_profile(profile: ReaderProfile, disliked: frozenset[str] = frozenset()) -> bytes:
+    """A profile (and the subjects of its "fewer like this" stories) as bytes to store, so
+    that every serving process and every restart reuses it until the reader does something
+    new. `decode_profile` gives back an equal profile."""
+    meta = {
+        "dim": int(profile.interests.shape[1]) if profile.interests.ndim == 2 else DIM,
+        "entity": [list(profile.entity_affinity), list(profile.entity_affinity.values())],
+        "topic": [list(profile.topic_affinity), list(profile.topic_affinity.values())],
+        "source": [list(profile.source_affinity), list(profile.source_affinity.values())],
+        "opened": sorted(profile.opened),
+        "read": sorted(profile.read),
+        "hidden": sorted(profile.hidden),
+        "fewer": sorted(profile.fewer),
+        "saved": sorted(profile.saved),
+        "positive": profile.positive_weight,
+        "disliked": sorted(disliked),
+    }
+    text = json.dumps(meta, separators=(",", ":")).encode()
+    k = len(profile.interests)
+    return b"".join(
+        (
+            _HEAD.pack(_MAGIC, PROFILE_FORMAT, len(text), k),
+            text,
+            np.ascontiguousarray(profile.interests, dtype="<f4").tobytes(),
+            np.ascontiguousarray(profile.interest_weights, dtype="<f4").tobytes(),
+        )
+    )
+
+
+def decode_profile(data: bytes) -> tuple[ReaderProfile, frozenset[str]]:
+    """The profile and disliked subjects `encode_profile` stored (ProfileFormatError when the
+    bytes are of another format or damaged)."""
+    try:
+        magic, fmt, n, k = _HEAD.unpack_from(data)
+        if magic != _MAGIC or fmt != PROFILE_FORMAT:
+            raise ProfileFormatError(f"stored profile format {fmt!r} (this version reads 1)")
+        start = _HEAD.size
+        meta = json.loads(data[start : start + n])
+        dim = int(meta["dim"])
+        at = start + n
+        interests = np.frombuffer(data, "<f4", k * dim, at).reshape(k, dim).astype(np.float32)
+        weights = np.frombuffer(data, "<f4", k, at + 4 * k * dim).astype(np.float32)
+        if at + 4 * k * (dim + 1) != len(data):
+            raise ProfileFormatError("stored profile has trailing bytes")
+        ent, top, src = meta["entity"], meta["topic"], meta["source"]
+        profile = ReaderProfile(
+            interests=interests,
+            interest_weights=weights,
+            entity_affinity=dict(zip(ent[0], ent[1], strict=True)),
+            topic_affinity=dict(zip(top[0], top[1], strict=True)),
+            source_affinity=dict(zip(src[0], src[1], strict=True)),
+            opened=frozenset(meta["opened"]),
+            read=frozenset(meta["read"]),
+            hidden=frozenset(meta["hidden"]),
+            fewer=frozenset(meta["fewer"]),
+            saved=frozenset(meta["saved"]),
+            positive_weight=float(meta["positive"]),
+        )
+        return profile, frozenset(meta["disliked"])
+    except ProfileFormatError:
+        raise
+    except (struct.error, ValueError, KeyError, TypeError) as exc:
+        raise ProfileFormatError(f"stored profile is damaged: {exc}") from exc
 
 
 def interest_vectors(

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from tidings.store.articles import ArticleRepository
 from tidings.store.engine import make_engine, migrate
 from tidings.store.events import EventRepository
-from tidings.store.ranking import RankingRepository
+from tidings.store.ranking import RankingRepository, StoredProfile
 from tidings.store.readers import ReaderRepository
 from tidings.store.sources import FetchRecord, SourceRepository
 from tidings.store.stories import StoryRepository
@@ -52,6 +52,7 @@ __all__ = [
     "ReaderRepository",
     "SourceRepository",
     "Store",
+    "StoredProfile",
     "StoryRepository",
     "UnderstandingRepository",
     "make_engine",

@@ -10,10 +10,12 @@ import time
 import weakref
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tidings.core import ArticleSignals, EventKind, FollowKind
 from tidings.core.text import as_utc, utcnow
@@ -26,6 +28,7 @@ from tidings.store.tables import (
     events,
     feed_impressions,
     follows,
+    reader_profiles,
     stories,
     topics,
 )
@@ -47,6 +50,17 @@ IMPRESSION_FLUSH_S = 0.5  # deferred impressions are written at least this often
 IMPRESSION_BUFFER_MAX = 20_000  # pages held while the database refuses them; older ones go
 
 
+@dataclass(frozen=True)
+class StoredProfile:
+    """A reader's profile as the feed stored it (the bytes are `rank.encode_profile`'s)."""
+
+    reader_id: int
+    marker: tuple[int, int]  # the reader's (number of events, newest event id) it was built from
+    built_at: datetime
+    format: int
+    data: bytes
+
+
 class RankingRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -55,6 +69,7 @@ class RankingRepository:
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
         self._writer: threading.Thread | None = None
+        self._pending_profiles: dict[int, StoredProfile] = {}
 
     # -- articles as ranking sees them ----------------------------------------------------
 
@@ -228,17 +243,22 @@ class RankingRepository:
                 dropped = len(self._pending) - IMPRESSION_BUFFER_MAX
                 del self._pending[:dropped]
                 log.error("feed impressions: %d pages dropped (the database refuses them)", dropped)
-            if self._writer is None:
-                self._writer = threading.Thread(
-                    target=self._write_loop, daemon=True, name="impressions"
-                )
-                self._writer.start()
-                _LIVE.add(self)
+            self._start_writer()
+
+    def _start_writer(self) -> None:  # with _pending_lock held
+        if self._writer is None:
+            self._writer = threading.Thread(
+                target=self._write_loop, daemon=True, name="impressions"
+            )
+            self._writer.start()
+            _LIVE.add(self)
 
     def flush_impressions(self) -> int:
-        """Write the deferred impressions now; how many pages were written. On a database
-        error they are kept for the next try (and the error logged)."""
+        """Write the deferred impressions (and stored profiles) now; how many pages were
+        written. On a database error the pages are kept for the next try (and the error
+        logged)."""
         with self._flush_lock:
+            self._flush_profiles()
             with self._pending_lock:
                 rows, self._pending = self._pending, []
             if not rows:
@@ -265,7 +285,7 @@ class RankingRepository:
             idle = 0.0 if wrote else idle + IMPRESSION_FLUSH_S
             if idle >= 10.0:  # a quiet process: the next page starts a writer again
                 with self._pending_lock:
-                    if not self._pending:
+                    if not self._pending and not self._pending_profiles:
                         self._writer = None
                         return
 
@@ -327,6 +347,85 @@ class RankingRepository:
             )
             for r in rows
         ]
+
+    # -- reader profiles ------------------------------------------------------------------
+
+    def stored_profile(self, reader_id: int) -> StoredProfile | None:
+        """The reader's stored profile (one waiting to be written included), or None."""
+        with self._pending_lock:
+            pending = self._pending_profiles.get(reader_id)
+        if pending is not None:
+            return pending
+        t = reader_profiles.c
+        with self._engine.connect() as conn:
+            r = conn.execute(
+                sa.select(reader_profiles).where(t.reader_id == reader_id)
+            ).one_or_none()
+        if r is None:
+            return None
+        return StoredProfile(
+            int(r.reader_id),
+            (int(r.events), int(r.last_event)),
+            as_utc(r.built_at) or utcnow(),
+            int(r.format),
+            bytes(r.data),
+        )
+
+    def save_profile(self, profile: StoredProfile, *, defer: bool = False) -> None:
+        """Store a reader's profile (replacing theirs). With `defer`, the background writer of
+        the impressions writes it with them; `stored_profile` sees it at once."""
+        if not defer:
+            self._write_profiles([profile])
+            return
+        with self._pending_lock:
+            self._pending_profiles[profile.reader_id] = profile
+            self._start_writer()
+
+    def _flush_profiles(self) -> int:
+        with self._pending_lock:
+            batch, self._pending_profiles = list(self._pending_profiles.values()), {}
+        if not batch:
+            return 0
+        try:
+            self._write_profiles(batch)
+        except sa.exc.SQLAlchemyError:
+            # a profile is rebuilt from the events whenever it is missing: nothing is lost
+            log.warning("reader profiles: writing %d failed; they will be built again", len(batch))
+            return 0
+        return len(batch)
+
+    def _write_profiles(self, batch: Sequence[StoredProfile]) -> None:
+        rows = [
+            {
+                "reader_id": p.reader_id,
+                "events": p.marker[0],
+                "last_event": p.marker[1],
+                "built_at": p.built_at,
+                "format": p.format,
+                "data": p.data,
+            }
+            for p in batch
+        ]
+        with self._engine.begin() as conn:
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            stmt = insert(reader_profiles)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["reader_id"],
+                    set_={
+                        c: stmt.excluded[c]
+                        for c in ("events", "last_event", "built_at", "format", "data")
+                    },
+                ),
+                rows,
+            )
+
+    def drop_profiles(self) -> int:
+        """Forget every stored profile (they are built again on each reader's next feed)."""
+        with self._pending_lock:
+            self._pending_profiles = {}
+        with self._engine.begin() as conn:
+            return int(conn.execute(reader_profiles.delete()).rowcount or 0)
 
     # -- readership statistics ------------------------------------------------------------
 

@@ -265,3 +265,22 @@ feed_impressions = sa.Table(
     sa.Index("ix_feed_impressions_reader_at", "reader_id", "at"),
     sa.Index("ix_feed_impressions_at", "at"),
 )
+
+# 0007: each reader's profile as the feed built it (rank.encode_profile), with the event
+# marker it was built from: every serving process and every restart reuses it until the
+# reader does something new.
+reader_profiles = sa.Table(
+    "reader_profiles",
+    metadata,
+    sa.Column(
+        "reader_id",
+        sa.Integer,
+        sa.ForeignKey("readers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("events", sa.Integer, nullable=False),  # the reader's number of events then
+    sa.Column("last_event", sa.Integer, nullable=False),  # and their newest event's id
+    sa.Column("built_at", TS, nullable=False),
+    sa.Column("format", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
