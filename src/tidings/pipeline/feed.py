@@ -62,7 +62,10 @@ SLOW_TOPIC_MIN = 10
 SLOW_TOPIC_LOOKBACK = timedelta(days=30)
 SLOW_TOPIC_MAX = 20_000
 PER_INTEREST = 100  # nearest articles of each interest vector that are candidates
-ARTICLE_CACHE = 10_000  # articles of feed pages each process keeps (a few kB each)
+# Articles of feed pages each process keeps (about 2 kB each), and other coverage as headlines
+# (under 1 kB each): 2,000 active readers' first pages name ~26k articles and ~42k copies.
+ARTICLE_CACHE = 25_000
+HEADLINE_CACHE = 50_000
 BACKGROUND_CHECK_S = 15.0  # a large index looks for new articles at most this often
 SYNC_REBUILD_MAX = 5000  # an index this big is rebuilt in the background
 
@@ -123,6 +126,8 @@ class FeedService:
         self._articles: OrderedDict[int, StoredArticle] = OrderedDict()
         self._headlines: OrderedDict[int, StoredArticle] = OrderedDict()
         self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
+        # canonical keys of followed entity names, per index: (id of index, names → keys)
+        self._canonical: tuple[int, dict[tuple[str, ...], dict[str, str]]] = (0, {})
 
     # -- serving state --------------------------------------------------------------------
 
@@ -293,14 +298,14 @@ class FeedService:
             self._aligned_cache = (key, arrays)
         return arrays
 
-    def _profile(self, reader_id: int, index: CandidateIndex, now: datetime) -> _Reader:
+    def _profile(
+        self, reader_id: int, marker: tuple[int, int], index: CandidateIndex, now: datetime
+    ) -> _Reader:
         """The reader's profile, the subjects of their "fewer like this" stories and the
         articles nearest their interests. A profile is built from the reader's events once
         and stored, for every serving process and restart; it is built again when the reader
         does something new (their event marker moves) or it is older than
         `PROFILE_MAX_AGE`. This process keeps the last `PROFILE_CACHE` readers' in memory."""
-        store = self.store
-        marker = store.events.marker(reader_id)
         with self._lock:
             hit = self._profiles.get(reader_id)
             if hit is not None:
@@ -361,6 +366,26 @@ class FeedService:
         )
         return profile, disliked, now
 
+    def _resolved(self, follows: list[Follow], index: CandidateIndex) -> list[Follow]:
+        """Entity follows made before their entity was known under its full name ("SpaceX",
+        "Lavrov") match that entity ("Sergey Lavrov") once enrichment has seen both names
+        (looked up once per index: enrichment that learns a name changes the index too)."""
+        names = tuple(sorted({f.value for f in follows if f.kind is FollowKind.ENTITY}))
+        if not names:
+            return follows
+        with self._lock:
+            if self._canonical[0] != id(index):
+                self._canonical = (id(index), {})
+            canonical = self._canonical[1].get(names)
+        if canonical is None:
+            canonical = self.store.understanding.canonical_keys(list(names))
+            with self._lock:
+                if self._canonical[0] == id(index) and len(self._canonical[1]) < PROFILE_CACHE:
+                    self._canonical[1][names] = canonical
+        return [
+            replace(f, value=canonical[f.value]) if f.value in canonical else f for f in follows
+        ]
+
     def _articles_of(self, ids: list[int], *, full: bool) -> dict[int, StoredArticle]:
         """The articles of a feed page (without bodies and entities), or with `full` false
         their other coverage (headlines only), from caches kept until the index is rebuilt
@@ -379,7 +404,7 @@ class FeedService:
                 if cache is self._articles or cache is self._headlines:
                     for art in loaded:
                         cache[art.id] = art
-                    while len(cache) > ARTICLE_CACHE:
+                    while len(cache) > (ARTICLE_CACHE if full else HEADLINE_CACHE):
                         cache.popitem(last=False)
         return found
 
@@ -467,11 +492,11 @@ class FeedService:
         log_impressions: bool,
     ) -> list[RankedItem]:
         store = self.store
-        store.readers.get(reader_id)
+        marker = store.events.marker(reader_id)  # NotFoundError for an unknown reader
         when = now or utcnow()
         index = self.index()
-        follows = _resolved(store, store.readers.follows(reader_id))
-        state = self._profile(reader_id, index, when)
+        follows = self._resolved(store.readers.follows(reader_id), index)
+        state = self._profile(reader_id, marker, index, when)
         profile = state.profile
         stats = self.stats(when)
         scorer = self.scorer()
@@ -577,11 +602,3 @@ def reader_feed(
     return feed_service(store).feed(
         reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
     )
-
-
-def _resolved(store: Store, follows: list[Follow]) -> list[Follow]:
-    """Entity follows made before their entity was known under its full name ("SpaceX",
-    "Lavrov") match that entity ("Sergey Lavrov") once enrichment has seen both names."""
-    names = [f.value for f in follows if f.kind is FollowKind.ENTITY]
-    canonical = store.understanding.canonical_keys(names) if names else {}
-    return [replace(f, value=canonical[f.value]) if f.value in canonical else f for f in follows]

@@ -123,6 +123,7 @@ class ReaderArrays:
     opened_groups: np.ndarray  # stories (groups) the reader opened, sorted
     gone_groups: np.ndarray  # stories read or hidden, sorted
     interest_rows: np.ndarray  # rows nearest the interest vectors
+    strongest: tuple[str, ...] = ()  # the reader's (up to) 5 strongest positive entity keys
 
 
 def reader_arrays(
@@ -139,6 +140,11 @@ def reader_arrays(
             index.nearest(profile.interests, per_interest)
             if len(profile.interests)
             else np.zeros(0, np.int64)
+        ),
+        strongest=tuple(
+            k
+            for k, aff in sorted(profile.entity_affinity.items(), key=lambda kv: -kv[1])[:5]
+            if aff > 0
         ),
     )
 
@@ -201,16 +207,14 @@ def candidates(
         origin[np.argpartition(-scores, k - 1)[:k]] |= FROM_COREAD
     origin[: min(recent, n)] |= FROM_RECENT
     origin[(al or ctx.arrays(index)).leads] |= FROM_LEADS
-    strongest = sorted(profile.entity_affinity.items(), key=lambda kv: -kv[1])[:5]
-    for key, aff in strongest:
-        if aff > 0:
-            origin[index.rows_with_entity(key)[:100]] |= FROM_AFFINITY
+    for key in ra.strongest:
+        origin[index.rows_with_entity(key)[:100]] |= FROM_AFFINITY
     rows = np.flatnonzero(origin)
     if expand:
         # every copy of a candidate story, so that the copy that suits the reader best is shown
         rows = np.union1d(rows, index.rows_in_groups(np.unique(index.group[rows])))
     if len(ra.gone_groups):
-        rows = rows[~np.isin(index.group[rows], ra.gone_groups)]
+        rows = rows[~in_sorted(index.group[rows], ra.gone_groups)]
     return rows, origin[rows]
 
 
@@ -248,10 +252,11 @@ def compute(
     mutes = [f for f in follows if f.weight < 0]
     topics = index.topics[rows]
     ents = index.entities[rows]
-    match = _matches(index, rows, topics, ents, positives)  # (m × follows)
+    subs = _Sub(topics, ents)
+    match = _matches(index, rows, subs, positives)  # (m × follows)
     muted = np.zeros(m, dtype=bool)
     if mutes:
-        muted = _matches(index, rows, topics, ents, mutes).max(axis=1) >= MUTE_THRESHOLD
+        muted = _matches(index, rows, subs, mutes).max(axis=1) >= MUTE_THRESHOLD
     weighted = match * np.asarray([f.weight for f in positives], np.float32)[None, :]
     x[:, F["follow"]] = weighted.sum(axis=1)
     best_follow = (
@@ -284,7 +289,7 @@ def compute(
     x[:, F["length"]] = np.log1p(index.words[rows])
     opened = np.zeros(m, dtype=bool)
     if len(ra.opened_groups):  # opening any copy of a story counts for the whole story
-        opened = np.isin(index.group[rows], ra.opened_groups)
+        opened = in_sorted(index.group[rows], ra.opened_groups)
     x[:, F["opened"]] = opened
     if ctx.shown:
         x[:, F["shown_no_click"]] = np.where(opened, 0.0, _lookup(ids, ctx.shown))
@@ -296,7 +301,9 @@ def compute(
             np.int64,
         )
         if len(cols):
-            shared = np.asarray(index.subjects[rows][:, cols].sum(axis=1)).ravel()
+            subj = index.subjects[rows]
+            hit = np.isin(subj.indices, cols)
+            shared = np.bincount(_entry_rows(subj)[hit], minlength=m)
             x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
     x[:, F["has_embedding"]] = index.has_emb[rows]
     feats = Features(
@@ -324,6 +331,31 @@ def merge(a: Features, b: Features) -> Features:
         topic_w=a.topic_w,
         follows=a.follows,
     )
+
+
+def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """values ∈ sorted_keys, elementwise (np.isin without sorting the keys again)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    out: np.ndarray = sorted_keys[at] == values
+    return out
+
+
+def _entry_rows(m: sparse.csr_matrix) -> np.ndarray:
+    """The row of every stored entry of `m`."""
+    out: np.ndarray = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    return out
+
+
+def _column(m: sparse.csr_matrix, entry_rows: np.ndarray, col: int | None) -> np.ndarray:
+    """Column `col` of `m` as a dense vector (zeros for None), by one pass over its entries
+    (cheaper than slicing a column out of a row-compressed matrix)."""
+    out = np.zeros(m.shape[0], np.float32)
+    if col is not None:
+        hit = np.flatnonzero(m.indices == col)
+        out[entry_rows[hit]] = m.data[hit]
+    return out
 
 
 def _weights(col_of: Mapping[str, int], width: int, weights: Mapping[str, float]) -> np.ndarray:
@@ -358,11 +390,19 @@ def _lookup(keys: np.ndarray, values: Mapping[int, float] | Mapping[int, int]) -
     return np.where(k[at] == keys, v[at], 0.0).astype(np.float32)
 
 
+class _Sub:
+    """The candidates' topic and entity rows, with the row of each stored entry (made once,
+    for every follow's column)."""
+
+    def __init__(self, topics: sparse.csr_matrix, ents: sparse.csr_matrix) -> None:
+        self.topics, self.ents = topics, ents
+        self.topic_rows, self.ent_rows = _entry_rows(topics), _entry_rows(ents)
+
+
 def _matches(
     index: CandidateIndex,
     rows: np.ndarray,
-    topics: object,
-    ents: object,
+    subs: _Sub,
     follows: Sequence[Follow],
 ) -> np.ndarray:
     """How strongly each follow matches each candidate (0..1), rows × follows."""
@@ -378,10 +418,8 @@ def _matches(
                 AUTHOR if b and f.value in b else 0.0 for b in (index.bylines[r] for r in rows)
             ]
             continue
-        tc = index.topic_col.get(f.value)
-        ec = index.entity_col.get(f.value)
-        t = topics[:, tc].toarray().ravel() if tc is not None else np.zeros(m, np.float32)  # type: ignore[index]
-        e = ents[:, ec].toarray().ravel() if ec is not None else np.zeros(m, np.float32)  # type: ignore[index]
+        t = _column(subs.topics, subs.topic_rows, index.topic_col.get(f.value))
+        e = _column(subs.ents, subs.ent_rows, index.entity_col.get(f.value))
         sal = np.maximum(e - 1.0, 0.0)
         if f.kind is FollowKind.TOPIC:
             out[:, j] = np.where(

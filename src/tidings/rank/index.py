@@ -47,6 +47,8 @@ class CandidateIndex:
         self.dim = dim
         self.ids = np.fromiter((s.id for s in rows), dtype=np.int64, count=n)
         self.row_of = {int(a): i for i, a in enumerate(self.ids)}
+        self._id_rows = np.argsort(self.ids, kind="stable")  # rows in id order, for rows_of
+        self._sorted_ids = self.ids[self._id_rows]
         self.when = np.fromiter((s.when.timestamp() for s in rows), dtype=np.float64, count=n)
         self.source = np.fromiter(
             (s.source_id if s.source_id is not None else -1 for s in rows), np.int64, n
@@ -177,11 +179,15 @@ class CandidateIndex:
 
     # -- lookups ----------------------------------------------------------------------------
 
-    def rows_of(self, ids: Sequence[int]) -> np.ndarray:
-        """Rows of the ids that are in the index (others are left out)."""
-        return np.fromiter(
-            (r for a in ids if (r := self.row_of.get(int(a))) is not None), dtype=np.int64
-        )
+    def rows_of(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Rows of the ids that are in the index, in the order given (others are left out)."""
+        want = np.asarray(ids, dtype=np.int64).ravel()
+        if len(want) == 0 or self.size == 0:
+            return np.zeros(0, np.int64)
+        at = np.minimum(np.searchsorted(self._sorted_ids, want), self.size - 1)
+        found = self._sorted_ids[at] == want
+        out: np.ndarray = self._id_rows[at[found]]
+        return out
 
     def rows_with_topic(self, key: str) -> np.ndarray:
         """Rows about this topic, newest first."""

@@ -56,11 +56,17 @@ def one_per_story(
     ranking = np.lexsort((-shown_ids, -best))
     if first is not None:
         ranking = ranking[:first]
+    # each story's copies by article id (the same group spans as `order`): its others
+    by_id = pos[np.lexsort((ids, groups))].tolist()
+    shown = pos[order[starts]].tolist()
+    bounds = list(zip(starts.tolist(), ends.tolist(), strict=True))
+    scores = best.tolist()
     slots: list[Slot] = []
-    for k in ranking:
-        members = pos[order[starts[k] : ends[k]]]
-        others = sorted(members[1:].tolist(), key=lambda p: int(index.ids[feats.rows[p]]))
-        slots.append(Slot(pos=int(members[0]), score=float(best[k]), also=tuple(others)))
+    for k in ranking.tolist():
+        a, b = bounds[k]
+        head = shown[k]
+        others = tuple(p for p in by_id[a:b] if p != head)
+        slots.append(Slot(pos=head, score=scores[k], also=others))
     return slots
 
 

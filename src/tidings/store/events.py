@@ -6,9 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from tidings.core import Event, EventKind
+from tidings.core import Event, EventKind, NotFoundError
 from tidings.core.text import as_utc, utcnow
-from tidings.store.tables import events
+from tidings.store.tables import events, readers
 
 _KINDS = {k.value: k for k in EventKind}
 
@@ -58,14 +58,20 @@ class EventRepository:
         ]
 
     def marker(self, reader_id: int) -> tuple[int, int]:
-        """(number of events, newest event id) of a reader: changes with every new event."""
+        """(number of events, newest event id) of a reader: changes with every new event
+        (NotFoundError for an unknown reader: one query answers both)."""
+        mine = events.c.reader_id == reader_id
         with self._engine.connect() as conn:
-            n, last = conn.execute(
-                sa.select(sa.func.count(), sa.func.max(events.c.id)).where(
-                    events.c.reader_id == reader_id
-                )
-            ).one()
-        return int(n), int(last or 0)
+            row = conn.execute(
+                sa.select(
+                    readers.c.id,
+                    sa.select(sa.func.count()).where(mine).scalar_subquery(),
+                    sa.select(sa.func.max(events.c.id)).where(mine).scalar_subquery(),
+                ).where(readers.c.id == reader_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"no reader with id {reader_id}")
+        return int(row[1] or 0), int(row[2] or 0)
 
     def readers_per_article(self, *, since: datetime) -> dict[int, int]:
         """How many distinct readers opened (clicked or read) each article since `since`:
