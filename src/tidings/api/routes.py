@@ -34,7 +34,9 @@ from tidings.core import (
 )
 from tidings.ingest import OpmlFeed, write_opml
 from tidings.pipeline import reader_feed
+from tidings.pipeline.feed import FeedService
 from tidings.pipeline.onboarding import create_reader as create_reader_with
+from tidings.store import Store
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
@@ -118,13 +120,18 @@ def get_reader(reader_id: Id, request: Request) -> ReaderOut:
 
 
 @router.get("/readers/{reader_id}/feed", response_model=FeedOut)
-def get_feed(
+async def get_feed(
     reader_id: Id,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10000)] = 0,
 ) -> FeedOut:
     store = store_of(request)
+    feeds: FeedService = request.app.state.feed
+    return await feeds.run(_feed_out, store, reader_id, limit, offset)
+
+
+def _feed_out(store: Store, reader_id: int, limit: int, offset: int) -> FeedOut:
     reader = store.readers.get(reader_id)
     items = reader_feed(store, reader_id, limit=limit, offset=offset)
     stories = store.stories.stories_of(

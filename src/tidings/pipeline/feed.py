@@ -9,11 +9,15 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
+import anyio.to_thread
 import numpy as np
+from anyio import CapacityLimiter
 
 from tidings.core import ArticleSignals, Follow, FollowKind, Settings, StoredArticle
 from tidings.core.text import normalise_key, utcnow
@@ -42,6 +46,7 @@ from tidings.rank.scoring import COREAD, load_coread
 from tidings.store import Store, StoredProfile
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 TRENDING_WINDOW = timedelta(hours=24)  # readers who opened a story in this window make it popular
 VELOCITY_WINDOW = timedelta(hours=1)
@@ -113,6 +118,8 @@ class FeedService:
         # Feeds computed at once in this process: more would only share the same cores and
         # the interpreter lock, and make every one of them slower.
         self._slots = threading.BoundedSemaphore(max(s.feed_concurrency, 1))
+        self._concurrency = max(s.feed_concurrency, 1)
+        self._limiter: CapacityLimiter | None = None  # made in the server's event loop
         self._index: CandidateIndex | None = None
         self._watermark: object = None
         self._stories: dict[int, tuple[int, datetime, datetime]] = {}
@@ -472,6 +479,15 @@ class FeedService:
             return self._feed(
                 reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
             )
+
+    async def run(self, fn: Callable[..., _T], *args: object) -> _T:
+        """`fn(*args)`, the blocking work of one feed request (reading, ranking and shaping the
+        page), in a worker thread, at most `feed_concurrency` at once in this process. The
+        others wait on the event loop, not in threads of their own: fifty feed requests in
+        flight as fifty threads spend the cores taking the interpreter lock from each other."""
+        if self._limiter is None:
+            self._limiter = CapacityLimiter(self._concurrency)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
 
     def warm(self) -> None:
         """Build the candidate index and read the statistics now (a server does this at start,

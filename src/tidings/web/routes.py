@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tidings.core import MAX_ID, Event, EventKind, FollowKind, NotFoundError, parse_follow_kind
 from tidings.pipeline import reader_feed
+from tidings.pipeline.feed import FeedService
 from tidings.pipeline.onboarding import ONBOARDING_TOPICS
 from tidings.web import feedback, knowledge
 from tidings.web.common import (
@@ -30,11 +31,16 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def feed_page(
+async def feed_page(
     request: Request,
     reader: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=200)] = 1,
 ) -> Response:
+    feeds: FeedService = request.app.state.feed  # one of the feed's slots, like the API's
+    return await feeds.run(_feed_page, request, reader, page_no)
+
+
+def _feed_page(request: Request, reader: int | None, page_no: int) -> Response:
     store = store_of(request)
     me = current_reader(request, reader)
     size = request.app.state.settings.feed_size
