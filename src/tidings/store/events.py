@@ -60,14 +60,14 @@ class EventRepository:
     def marker(self, reader_id: int) -> tuple[int, int]:
         """(number of events, newest event id) of a reader: changes with every new event
         (NotFoundError for an unknown reader: one query answers both)."""
-        mine = events.c.reader_id == reader_id
+        # One aggregate over a join: as a scalar subquery of its own, PostgreSQL answers
+        # max(id) by walking the whole primary key backwards to the reader's newest event.
         with self._engine.connect() as conn:
             row = conn.execute(
-                sa.select(
-                    readers.c.id,
-                    sa.select(sa.func.count()).where(mine).scalar_subquery(),
-                    sa.select(sa.func.max(events.c.id)).where(mine).scalar_subquery(),
-                ).where(readers.c.id == reader_id)
+                sa.select(readers.c.id, sa.func.count(events.c.id), sa.func.max(events.c.id))
+                .select_from(readers.outerjoin(events, events.c.reader_id == readers.c.id))
+                .where(readers.c.id == reader_id)
+                .group_by(readers.c.id)
             ).first()
         if row is None:
             raise NotFoundError(f"no reader with id {reader_id}")
