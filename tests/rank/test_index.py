@@ -1,5 +1,5 @@
 """The candidate index's nearest-neighbour search: brute force on a small index, the
-inverted-file index (and its float32 vectors in list order) on a large one."""
+inverted-file index (and its int8 vectors in list order) on a large one."""
 
 from __future__ import annotations
 

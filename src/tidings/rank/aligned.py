@@ -12,6 +12,7 @@ from datetime import datetime
 import numpy as np
 
 from tidings.rank.index import CandidateIndex
+from tidings.rank.readership import OpenCounts
 
 FRESHNESS_HALF_LIFE_H = 36.0
 BREAKING_MIN_REPORTS = 3  # a story this big...
@@ -33,17 +34,19 @@ class Aligned:
 def align(
     index: CandidateIndex,
     now: datetime,
-    opened_counts: Mapping[int, tuple[int, int]],
+    opened_counts: Mapping[int, tuple[int, int]] | OpenCounts,
     source_quality: Mapping[int, float],
     stories: Mapping[int, tuple[int, datetime, datetime]],
 ) -> Aligned:
     n = index.size
     day = np.zeros(n, np.float32)
     hour = np.zeros(n, np.float32)
-    for article, (d, h) in opened_counts.items():
-        row = index.row_of.get(article)
-        if row is not None:
-            day[row], hour[row] = d, h
+    opened = (
+        opened_counts if isinstance(opened_counts, OpenCounts) else OpenCounts.of(opened_counts)
+    )
+    rows, found = index.locate(opened.ids)
+    day[rows] = opened.day[found]
+    hour[rows] = opened.hour[found]
     quality = np.full(n, 0.5, np.float32)
     if source_quality and n:
         uniq, inv = np.unique(index.source, return_inverse=True)

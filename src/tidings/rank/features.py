@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -14,8 +15,9 @@ from scipy import sparse
 from tidings.core import ArticleSignals, Follow, FollowKind
 from tidings.core.text import normalise_key
 from tidings.rank.aligned import FRESHNESS_HALF_LIFE_H, Aligned, align
-from tidings.rank.index import SUBJECT_SALIENCE, CandidateIndex
+from tidings.rank.index import SUBJECT_SALIENCE, CandidateIndex, Entries, take_entries
 from tidings.rank.profile import ReaderProfile
+from tidings.rank.readership import OpenCounts
 
 # How strongly one kind of follow matches one kind of evidence in an article.
 TOPIC_TAG = 1.0  # the article is about the followed topic (by its strength)
@@ -64,7 +66,8 @@ class FeedContext:
     """What the whole readership and the serving state say, at one moment."""
 
     now: datetime
-    opened_counts: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # id → (24h, 1h)
+    # id → readers who opened it in 24 h and in the last hour (or the same as arrays)
+    opened_counts: Mapping[int, tuple[int, int]] | OpenCounts = field(default_factory=dict)
     trending: Sequence[int] = ()  # article ids the readership opens most lately, best first
     source_quality: Mapping[int, float] = field(default_factory=dict)
     stories: Mapping[int, tuple[int, datetime, datetime]] = field(default_factory=dict)
@@ -73,6 +76,11 @@ class FeedContext:
     collab_items: np.ndarray | None = None  # (index rows × factors), aligned to the index
     disliked_subjects: frozenset[str] = frozenset()  # subjects of "fewer like this" stories
     aligned: Aligned | None = None  # the above as arrays over the index (else computed)
+
+    @cached_property
+    def shown_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """`shown` as (sorted article ids, times), made once per context."""
+        return _sorted_pairs(self.shown)
 
     def arrays(self, index: CandidateIndex) -> Aligned:
         if self.aligned is not None and len(self.aligned.day) == index.size:
@@ -124,13 +132,26 @@ class ReaderArrays:
     gone_groups: np.ndarray  # stories read or hidden, sorted
     interest_rows: np.ndarray  # rows nearest the interest vectors
     strongest: tuple[str, ...] = ()  # the reader's (up to) 5 strongest positive entity keys
+    source_w: np.ndarray | None = None  # affinity per source code (None: no affinity)
+    # the "fewer like this" subjects these were made for, and the rows sharing any of them
+    # (sorted) with how many they share
+    disliked: frozenset[str] = frozenset()
+    fewer_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    fewer_shared: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def reader_arrays(
-    index: CandidateIndex, profile: ReaderProfile, *, per_interest: int = 100
+    index: CandidateIndex,
+    profile: ReaderProfile,
+    *,
+    per_interest: int = 100,
+    disliked: frozenset[str] = frozenset(),
 ) -> ReaderArrays:
+    """The profile over this index; with `disliked` (the subjects of the reader's "fewer like
+    this" stories) the rows that share them too."""
     entity_w = _weights(index.entity_col, len(index.entity_keys), profile.entity_affinity)
     gone = profile.read | profile.hidden
+    fewer_rows, fewer_shared = _sharing(index, disliked)
     return ReaderArrays(
         entity_w=entity_w * index.entity_idf,
         topic_w=_weights(index.topic_col, len(index.topic_keys), profile.topic_affinity),
@@ -146,7 +167,25 @@ def reader_arrays(
             for k, aff in sorted(profile.entity_affinity.items(), key=lambda kv: -kv[1])[:5]
             if aff > 0
         ),
+        source_w=(
+            _lookup(index.source_ids, profile.source_affinity) if profile.source_affinity else None
+        ),
+        disliked=disliked,
+        fewer_rows=fewer_rows,
+        fewer_shared=fewer_shared,
     )
+
+
+def _sharing(index: CandidateIndex, subjects: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows about any of these subjects (sorted) and how many of them each is about."""
+    cols = [c for k in subjects if (c := index.subject_col.get(k)) is not None]
+    if not cols:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    by_col = index.subjects_by_col
+    hits = np.concatenate([by_col.indices[by_col.indptr[c] : by_col.indptr[c + 1]] for c in cols])
+    counts = np.bincount(hits, minlength=index.size)
+    rows = np.flatnonzero(counts)
+    return rows, counts[rows].astype(np.int64)
 
 
 def subjects_of(s: ArticleSignals) -> set[str]:
@@ -230,7 +269,10 @@ def _groups_of(index: CandidateIndex, ids: frozenset[int]) -> np.ndarray:
 def copies_of(index: CandidateIndex, groups: np.ndarray, have: np.ndarray) -> np.ndarray:
     """The rows of these groups' articles not among `have` (sorted rows)."""
     rows = index.rows_in_groups(np.unique(groups))
-    return np.setdiff1d(rows, have, assume_unique=False)
+    seen = np.zeros(index.size, dtype=bool)
+    seen[have] = True
+    out: np.ndarray = np.sort(rows[~seen[rows]])
+    return out
 
 
 def compute(
@@ -250,13 +292,12 @@ def compute(
     x = np.zeros((m, len(FEATURES)), dtype=np.float32)
     positives = [f for f in follows if f.weight > 0]
     mutes = [f for f in follows if f.weight < 0]
-    topics = index.topics[rows]
-    ents = index.entities[rows]
-    subs = _Sub(topics, ents)
-    match = _matches(index, rows, subs, positives)  # (m × follows)
+    topics = take_entries(index.topics, rows)
+    ents = take_entries(index.entities, rows)
+    match = _matches(index, rows, topics, ents, positives)  # (m × follows)
     muted = np.zeros(m, dtype=bool)
     if mutes:
-        muted = _matches(index, rows, subs, mutes).max(axis=1) >= MUTE_THRESHOLD
+        muted = _matches(index, rows, topics, ents, mutes).max(axis=1) >= MUTE_THRESHOLD
     weighted = match * np.asarray([f.weight for f in positives], np.float32)[None, :]
     x[:, F["follow"]] = weighted.sum(axis=1)
     best_follow = (
@@ -265,7 +306,7 @@ def compute(
         else np.full(m, -1)
     )
     if len(profile.interests):
-        sims = index.vectors(rows) @ profile.interests.T
+        sims = index.sims(rows, profile.interests)
         sims[~index.has_emb[rows]] = 0.0
         x[:, F["interest_max"]] = sims.max(axis=1)
         x[:, F["interest_mean"]] = sims @ profile.interest_weights
@@ -275,7 +316,10 @@ def compute(
     if profile.topic_affinity:
         x[:, F["topic_affinity"]] = _affinity(topics, ra.topic_w, minus_one=False)
     if profile.source_affinity:
-        x[:, F["source_affinity"]] = _lookup(index.source[rows], profile.source_affinity)
+        source_w = ra.source_w
+        if source_w is None or len(source_w) != len(index.source_ids):
+            source_w = _lookup(index.source_ids, profile.source_affinity)
+        x[:, F["source_affinity"]] = source_w[index.source_code[rows]]
     fresh = index.freshness(rows, ctx.now, FRESHNESS_HALF_LIFE_H)
     x[:, F["freshness"]] = fresh
     x[:, F["age_h"]] = np.log1p(np.maximum(ctx.now.timestamp() - index.when[rows], 0.0) / 3600.0)
@@ -292,19 +336,16 @@ def compute(
         opened = in_sorted(index.group[rows], ra.opened_groups)
     x[:, F["opened"]] = opened
     if ctx.shown:
-        x[:, F["shown_no_click"]] = np.where(opened, 0.0, _lookup(ids, ctx.shown))
+        x[:, F["shown_no_click"]] = np.where(opened, 0.0, _lookup_sorted(ids, *ctx.shown_arrays))
     if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
         x[:, F["collaborative"]] = ctx.collab_items[rows] @ ctx.collab_user
     if ctx.disliked_subjects:
-        cols = np.asarray(
-            [c for k in ctx.disliked_subjects if (c := index.subject_col.get(k)) is not None],
-            np.int64,
-        )
-        if len(cols):
-            subj = index.subjects[rows]
-            hit = np.isin(subj.indices, cols)
-            shared = np.bincount(_entry_rows(subj)[hit], minlength=m)
-            x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
+        if ra.disliked == ctx.disliked_subjects:
+            fewer_rows, fewer_shared = ra.fewer_rows, ra.fewer_shared
+        else:
+            fewer_rows, fewer_shared = _sharing(index, ctx.disliked_subjects)
+        shared = _lookup_sorted(rows, fewer_rows, fewer_shared.astype(np.float64))
+        x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
     x[:, F["has_embedding"]] = index.has_emb[rows]
     feats = Features(
         rows=rows,
@@ -342,19 +383,12 @@ def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def _entry_rows(m: sparse.csr_matrix) -> np.ndarray:
-    """The row of every stored entry of `m`."""
-    out: np.ndarray = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-    return out
-
-
-def _column(m: sparse.csr_matrix, entry_rows: np.ndarray, col: int | None) -> np.ndarray:
-    """Column `col` of `m` as a dense vector (zeros for None), by one pass over its entries
-    (cheaper than slicing a column out of a row-compressed matrix)."""
-    out = np.zeros(m.shape[0], np.float32)
+def _column(entries: Entries, col: int | None) -> np.ndarray:
+    """Column `col` of the rows' entries as a dense vector (zeros for None)."""
+    out = np.zeros(entries.m, np.float32)
     if col is not None:
-        hit = np.flatnonzero(m.indices == col)
-        out[entry_rows[hit]] = m.data[hit]
+        hit = np.flatnonzero(entries.col == col)
+        out[entries.pos[hit]] = entries.val[hit]
     return out
 
 
@@ -368,41 +402,37 @@ def _weights(col_of: Mapping[str, int], width: int, weights: Mapping[str, float]
     return out
 
 
-def _affinity(m: sparse.csr_matrix, w: np.ndarray, *, minus_one: bool) -> np.ndarray:
-    """Per row of `m` (the candidates' entities or topics): Σ value × weight over its
-    columns."""
-    n = m.shape[0]
-    data = np.maximum(m.data - 1.0, 0.0) if minus_one else m.data
-    row = np.repeat(np.arange(n), np.diff(m.indptr))
-    out: np.ndarray = np.bincount(row, weights=data * w[m.indices], minlength=n)
+def _affinity(entries: Entries, w: np.ndarray, *, minus_one: bool) -> np.ndarray:
+    """Per row (the candidates' entities or topics): Σ value × weight over its columns."""
+    data = np.maximum(entries.val - 1.0, 0.0) if minus_one else entries.val
+    out: np.ndarray = np.bincount(entries.pos, weights=data * w[entries.col], minlength=entries.m)
     return out
 
 
 def _lookup(keys: np.ndarray, values: Mapping[int, float] | Mapping[int, int]) -> np.ndarray:
     """values[key] for every key (0 for those missing), without a Python loop over `keys`."""
-    if not values:
-        return np.zeros(len(keys), np.float32)
+    return _lookup_sorted(keys, *_sorted_pairs(values))
+
+
+def _sorted_pairs(values: Mapping[int, float] | Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
     k = np.fromiter(values.keys(), np.int64, len(values))
     v = np.fromiter(values.values(), np.float64, len(values))
     order = np.argsort(k)
-    k, v = k[order], v[order]
+    return k[order], v[order]
+
+
+def _lookup_sorted(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    if len(k) == 0:
+        return np.zeros(len(keys), np.float32)
     at = np.clip(np.searchsorted(k, keys), 0, len(k) - 1)
     return np.where(k[at] == keys, v[at], 0.0).astype(np.float32)
-
-
-class _Sub:
-    """The candidates' topic and entity rows, with the row of each stored entry (made once,
-    for every follow's column)."""
-
-    def __init__(self, topics: sparse.csr_matrix, ents: sparse.csr_matrix) -> None:
-        self.topics, self.ents = topics, ents
-        self.topic_rows, self.ent_rows = _entry_rows(topics), _entry_rows(ents)
 
 
 def _matches(
     index: CandidateIndex,
     rows: np.ndarray,
-    subs: _Sub,
+    topics: Entries,
+    ents: Entries,
     follows: Sequence[Follow],
 ) -> np.ndarray:
     """How strongly each follow matches each candidate (0..1), rows × follows."""
@@ -418,8 +448,8 @@ def _matches(
                 AUTHOR if b and f.value in b else 0.0 for b in (index.bylines[r] for r in rows)
             ]
             continue
-        t = _column(subs.topics, subs.topic_rows, index.topic_col.get(f.value))
-        e = _column(subs.ents, subs.ent_rows, index.entity_col.get(f.value))
+        t = _column(topics, index.topic_col.get(f.value))
+        e = _column(ents, index.entity_col.get(f.value))
         sal = np.maximum(e - 1.0, 0.0)
         if f.kind is FollowKind.TOPIC:
             out[:, j] = np.where(

@@ -23,6 +23,7 @@ from tidings.rank.features import (
     candidates,
     compute,
     copies_of,
+    in_sorted,
     merge,
     reader_arrays,
     subjects_of,
@@ -75,7 +76,11 @@ def rank_index(
     those like "fewer like this" ones sink; muted ones go) → one copy per story → diversity,
     source caps and exploration at the top → reasons."""
     al = ctx.arrays(index)
-    ra = reader if reader is not None else reader_arrays(index, profile)
+    ra = (
+        reader
+        if reader is not None
+        else reader_arrays(index, profile, disliked=ctx.disliked_subjects)
+    )
     rows, origin = candidates(index, profile, follows, ctx, al, expand=False, ra=ra)
     feats, muted = compute(index, rows, origin, profile, follows, ctx, al, ra)
     if len(rows) == 0:
@@ -86,7 +91,8 @@ def rank_index(
     # the reader best is shown (and the rest are one click away). Only those stories': adding
     # every candidate's copies first would score three times the rows.
     first = max(POOL, offset + limit)
-    extra = copies_of(index, top_groups(index, feats, final, ~muted, first), feats.rows)
+    top = top_groups(index, feats, final, ~muted, first)
+    extra = copies_of(index, top, feats.rows)
     if len(extra):
         more, more_muted = compute(
             index, extra, np.zeros(len(extra), np.int64), profile, follows, ctx, al, ra
@@ -94,7 +100,10 @@ def rank_index(
         feats = merge(feats, more)
         muted = np.concatenate([muted, more_muted])
         final = np.concatenate([final, ranker.score(more.x) + rules(more.x)])
-    slots = one_per_story(index, feats, final, ~muted, first=first)
+    # Only the top stories can reach the page: adding copies raises a story's best score but
+    # never lowers another's, so the `first` best stories are the same ones as before.
+    keep = ~muted & in_sorted(index.group[feats.rows], top)
+    slots = one_per_story(index, feats, final, keep, first=first)
     has_signal = not profile.cold or any(f.weight > 0 for f in follows)
     slots = diversify(index, feats, slots, explore=explore and has_signal)
     picks = []

@@ -3,12 +3,12 @@ maximal-marginal-relevance diversity at the top, and a few labelled exploration 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from tidings.rank.features import F, Features
-from tidings.rank.index import CandidateIndex
+from tidings.rank.index import CandidateIndex, take_entries
 
 TOP = 20  # the part of the feed that is diversified and capped
 SOURCE_CAP = 4  # stories of one source in the top TOP, while others are left...
@@ -20,8 +20,7 @@ EXPLORE_MIN_STORIES = 30  # no exploration in a feed with fewer stories than thi
 DIFFERENT_INTEREST = 0.35  # an exploration pick is below this cosine to every interest
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     pos: int  # index into the features' rows
     score: float
     also: tuple[int, ...]  # feature positions of the story's other copies
@@ -65,7 +64,7 @@ def one_per_story(
     for k in ranking.tolist():
         a, b = bounds[k]
         head = shown[k]
-        others = tuple(p for p in by_id[a:b] if p != head)
+        others = () if b - a == 1 else tuple(p for p in by_id[a:b] if p != head)
         slots.append(Slot(pos=head, score=scores[k], also=others))
     return slots
 
@@ -73,7 +72,8 @@ def one_per_story(
 def top_groups(
     index: CandidateIndex, feats: Features, final: np.ndarray, keep: np.ndarray, first: int
 ) -> np.ndarray:
-    """The groups (stories) of the `first` best stories, as `one_per_story` ranks them."""
+    """The groups (stories) of the `first` best stories, as `one_per_story` ranks them
+    (sorted)."""
     pos = np.flatnonzero(keep)
     if len(pos) == 0:
         return np.zeros(0, np.int64)
@@ -84,7 +84,7 @@ def top_groups(
     best = np.maximum.reduceat(final[pos[order]], starts)
     k = min(first, len(starts))
     top = np.argpartition(-best, k - 1)[:k] if k < len(starts) else np.arange(len(starts))
-    out: np.ndarray = g_sorted[starts[top]]
+    out: np.ndarray = np.sort(g_sorted[starts[top]])
     return out
 
 
@@ -114,8 +114,12 @@ def diversify(
     span = max(float(scores.max() - scores.min()), 1.0)
     rel = (scores - scores.min()) / span
     emb = index.vectors(rows)
-    subj = index.subjects[rows]
-    sizes = np.asarray(subj.sum(axis=1)).ravel()
+    subj = take_entries(index.subjects, rows)
+    sizes = np.bincount(subj.pos, minlength=len(pool)).astype(np.float64)
+    # the pool's subjects as a small dense 0/1 matrix over the subjects it names
+    names, col = np.unique(subj.col, return_inverse=True)
+    incidence = np.zeros((len(pool), len(names)), dtype=np.float32)
+    incidence[subj.pos, col] = 1.0
     sources = index.source[rows]
     x = feats.x[[s.pos for s in pool]]
     different = (
@@ -126,42 +130,41 @@ def diversify(
     )
     quality = x[:, F["freshness"]] + x[:, F["popularity"]] + x[:, F["story_size"]]
     do_explore = explore and len(slots) >= EXPLORE_MIN_STORIES
-    # similarity of every pair in the pool: embedding cosine and shared subjects (Jaccard)
-    cos = np.clip(emb @ emb.T, 0.0, 1.0)
-    shared = np.asarray((subj @ subj.T).todense(), dtype=np.float64)
-    union = sizes[:, None] + sizes[None, :] - shared
-    jacc = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    sim = 0.7 * cos + 0.3 * jacc
     _, source_of = np.unique(sources, return_inverse=True)
     counts = np.zeros(int(source_of.max()) + 1 if len(source_of) else 0, dtype=np.int64)
-    unattributed = sources < 0
+    attributed = sources >= 0
     chosen: list[int] = []
     flags: list[bool] = []
     taken = np.zeros(len(pool), dtype=bool)
     max_sim = np.zeros(len(pool))
+    relevance = lam * rel
     for position in range(min(top, len(pool))):
-        open_ = ~taken
-        if do_explore and position in EXPLORE_AT and (open_ & different).any():
-            cand = np.flatnonzero(open_ & different)
+        if do_explore and position in EXPLORE_AT and (~taken & different).any():
+            cand = np.flatnonzero(~taken & different)
             pick = int(cand[np.argmax(quality[cand])])
             is_explore = True
         else:
-            capped = (counts[source_of] >= source_cap) & ~unattributed
-            value = lam * rel - (1.0 - lam) * max_sim
-            value[~open_] = -np.inf
+            value = relevance - (1.0 - lam) * max_sim
+            value[taken] = -np.inf
             pick = int(np.argmax(value))
-            allowed = open_ & ~capped
-            if capped[pick] and allowed.any():
-                # another source's story instead, unless it is much worse
-                other = int(np.argmax(np.where(allowed, value, -np.inf)))
-                if value[other] >= value[pick] - CAP_SLACK:
-                    pick = other
+            if counts[source_of[pick]] >= source_cap and attributed[pick]:
+                allowed = ~taken & ((counts[source_of] < source_cap) | ~attributed)
+                if allowed.any():
+                    # another source's story instead, unless it is much worse
+                    other = int(np.argmax(np.where(allowed, value, -np.inf)))
+                    if value[other] >= value[pick] - CAP_SLACK:
+                        pick = other
             is_explore = False
         taken[pick] = True
         chosen.append(pick)
         flags.append(is_explore)
         counts[source_of[pick]] += 1
-        max_sim = np.maximum(max_sim, sim[pick])
+        # similarity to the story just chosen: embedding cosine and shared subjects (Jaccard)
+        cos = np.clip(emb @ emb[pick], 0.0, 1.0)
+        shared = incidence @ incidence[pick]
+        union = sizes + sizes[pick] - shared
+        jacc = np.divide(shared, union, out=np.zeros_like(union), where=union > 0)
+        max_sim = np.maximum(max_sim, 0.7 * cos + 0.3 * jacc)
     head = [
         Slot(pos=pool[i].pos, score=pool[i].score, also=pool[i].also, explore=f)
         for i, f in zip(chosen, flags, strict=True)
