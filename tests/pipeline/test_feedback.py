@@ -74,3 +74,32 @@ def test_follow_hide_and_fewer_like_this_on_the_seed(
         rugby = {r.article.article.guid: r.score for r in feed}["rugby"]
         assert kabul_after < kabul_before
         assert {r.article.article.guid: r.score for r in after}["rugby"] == rugby
+
+
+def test_follows_and_mutes_made_anywhere_take_effect_on_the_next_feed(pipeline: Pipeline) -> None:
+    """The serving process keeps a reader's follows between requests; a follow, mute or
+    unfollow made by another process (the CLI, another server worker) moves the reader's
+    follows version, so the very next feed sees it."""
+    store = pipeline.store
+    src = store.sources.add("https://wire.example/", SourceKind.FEED)
+    now = utcnow()
+    pipeline.save_articles(
+        src,
+        [
+            replace(KABUL, published=now - timedelta(hours=3)),
+            replace(RUGBY, published=now - timedelta(hours=1)),
+        ],
+    )
+    pipeline.enrich_pending()
+    reader = store.readers.create("reader")
+
+    def order() -> list[str]:
+        return [r.article.article.guid or "" for r in reader_feed(store, reader.id, now=now)]
+
+    assert order()[0] == "rugby"  # the newer story leads while nothing is followed
+    store.readers.follow(reader.id, FollowKind.TOPIC, "Afghanistan")
+    assert order()[0] == "kabul"
+    store.readers.follow(reader.id, FollowKind.TOPIC, "Afghanistan", weight=-1.0)  # a mute now
+    assert "kabul" not in order()
+    store.readers.unfollow(reader.id, FollowKind.TOPIC, "Afghanistan")
+    assert order() == ["rugby", "kabul"]

@@ -101,8 +101,8 @@ def test_served_pages_are_logged_and_a_trained_model_takes_over(
     # a new server process (or this one, a few seconds later) ranks with the new model
     fresh = FeedService(store, settings.model_copy(update={"model_dir": tmp_path / "models"}))
     assert fresh.scorer().name == f"lightgbm:{version}"
-    user, items = fresh.coread(fresh.index(), readers[0])
-    assert user is not None and items is not None and items.shape[0] == fresh.index().size
+    user, items = fresh.coread(fresh.state.index(), readers[0])
+    assert user is not None and items is not None and items.shape[0] == fresh.state.index().size
     newcomer = store.readers.create("newcomer").id
     top = fresh.feed(newcomer, limit=10)
     assert sum(long[it.article.id] for it in top) >= 8  # it learnt what readers open

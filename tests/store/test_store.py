@@ -253,6 +253,30 @@ def test_readers_follows_and_mutes(store: Store) -> None:
         store.readers.follow(alice.id, FollowKind.SOURCE, "not-a-number")
 
 
+def test_reader_state_moves_with_every_event_follow_mute_and_unfollow(store: Store) -> None:
+    alice = store.readers.create("Alice")
+    first = store.readers.state(alice.id)
+    assert first.reader == alice and first.marker == (0, 0)
+    seen = [first.follows_version]
+    store.readers.follow(alice.id, FollowKind.TOPIC, "Afghanistan")
+    seen.append(store.readers.state(alice.id).follows_version)
+    store.readers.follow(alice.id, FollowKind.TOPIC, "Afghanistan", weight=-1.0)  # now a mute
+    seen.append(store.readers.state(alice.id).follows_version)
+    store.readers.unfollow(alice.id, FollowKind.TOPIC, "Afghanistan")
+    seen.append(store.readers.state(alice.id).follows_version)
+    store.readers.unfollow(alice.id, FollowKind.TOPIC, "Afghanistan")  # nothing to remove
+    seen.append(store.readers.state(alice.id).follows_version)
+    assert seen == [0, 1, 2, 3, 3]
+    store.events.record(Event(alice.id, None, EventKind.FOLLOW, value="x"))
+    store.events.record(Event(alice.id, None, EventKind.FOLLOW, value="y"))
+    state = store.readers.state(alice.id)
+    assert state.marker[0] == 2 and state.marker == store.events.marker(alice.id)
+    bob = store.readers.create("Bob")
+    assert store.readers.state(bob.id).marker == (0, 0)  # Alice's events are hers
+    with pytest.raises(NotFoundError):
+        store.readers.state(999)
+
+
 def test_events_are_recorded_in_order(store: Store) -> None:
     r = store.readers.create("Reader")
     aid, _ = store.articles.save(

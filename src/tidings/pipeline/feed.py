@@ -10,8 +10,8 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,9 +19,9 @@ import anyio.to_thread
 import numpy as np
 from anyio import CapacityLimiter
 
-from tidings.core import ArticleSignals, Follow, FollowKind, Settings, StoredArticle
-from tidings.core.text import normalise_key, utcnow
-from tidings.pipeline.memory import release_memory
+from tidings.core import Follow, FollowKind, Reader, Settings, StoredArticle
+from tidings.core.text import utcnow
+from tidings.pipeline.feedstate import FeedState
 from tidings.rank import (
     CandidateIndex,
     FeedContext,
@@ -33,7 +33,6 @@ from tidings.rank import (
     load_scorer,
     rank_index,
 )
-from tidings.rank.aligned import Aligned, align
 from tidings.rank.coread import CoReadModel
 from tidings.rank.features import ReaderArrays, reader_arrays
 from tidings.rank.profile import (
@@ -44,14 +43,11 @@ from tidings.rank.profile import (
 )
 from tidings.rank.scoring import COREAD, load_coread
 from tidings.store import Store, StoredProfile
+from tidings.store.stories import StoryRow
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-TRENDING_WINDOW = timedelta(hours=24)  # readers who opened a story in this window make it popular
-VELOCITY_WINDOW = timedelta(hours=1)
-SOURCE_QUALITY_WINDOW = timedelta(days=30)
-SOURCE_QUALITY_TTL_S = 900.0  # source quality is read again this often (with statistics on)
 SHOWN_WINDOW = timedelta(days=3)
 # Pages served this recently do not count as showings yet: paging through a feed, or coming
 # back to it a minute later, does not reshuffle it.
@@ -61,18 +57,12 @@ PROFILE_CACHE = 5000  # readers whose profiles each process keeps (about 20 kB e
 # A profile is built again after this long even without a new event. Time decay scales every
 # weight of a profile alike, so an hour changes its affinities by well under 1 %.
 PROFILE_MAX_AGE = timedelta(hours=1)
-# A followed topic or entity with fewer articles than this in the window is slow: its newest
-# this many articles of the lookback before the window join the index too (at most MAX).
-SLOW_TOPIC_MIN = 10
-SLOW_TOPIC_LOOKBACK = timedelta(days=30)
-SLOW_TOPIC_MAX = 20_000
 PER_INTEREST = 100  # nearest articles of each interest vector that are candidates
 # Articles of feed pages each process keeps (about 2 kB each), and other coverage as headlines
 # (under 1 kB each): 2,000 active readers' first pages name ~26k articles and ~42k copies.
 ARTICLE_CACHE = 25_000
 HEADLINE_CACHE = 50_000
-BACKGROUND_CHECK_S = 15.0  # a large index looks for new articles at most this often
-SYNC_REBUILD_MAX = 5000  # an index this big is rebuilt in the background
+SHOWN_REUSE_S = 60.0  # a reader's settled showings are read again after this long
 
 
 @dataclass(frozen=True)
@@ -84,16 +74,30 @@ class _Reader:
     arrays: ReaderArrays  # the profile as arrays over the index (nearest articles included)
     marker: tuple[int, int]  # the reader's events it was built from (count, newest id)
     built_at: datetime  # the time its decay was computed for
-    index_id: int  # the index `arrays` is over
+    index_id: int  # the index `arrays` is over (its serial)
 
 
-@dataclass
-class _Stats:
-    at: float = 0.0
-    opened: dict[int, tuple[int, int]] = field(default_factory=dict)
-    trending: list[int] = field(default_factory=list)
-    source_quality: dict[int, float] = field(default_factory=dict)
-    quality_at: float = 0.0  # when source_quality was read (monotonic)
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of a reader's feed, with the stories its articles belong to."""
+
+    reader: Reader
+    items: list[RankedItem]
+    stories: dict[int, StoryRow]
+
+
+@dataclass(frozen=True)
+class _Follows:
+    version: int  # the reader's follows version they were read at
+    index_id: int  # the index their entity names were resolved against (its serial)
+    follows: list[Follow]
+
+
+@dataclass(frozen=True)
+class _Shown:
+    at: float  # monotonic time they were read
+    until: datetime  # the settling cut-off they were read for
+    counts: dict[int, int]
 
 
 class FeedService:
@@ -103,207 +107,31 @@ class FeedService:
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         s = settings or Settings()
-        self.window = timedelta(hours=s.feed_window_hours)
-        self.min_articles = s.feed_min_articles
-        self.max_articles = s.feed_max_articles
-        self.stats_ttl = s.feed_stats_ttl_s
+        self.state = FeedState(store, s)
         self.model_dir: Path | None = s.model_dir
         self.explore = s.feed_exploration
-        self.refresh_s = s.feed_refresh_s
         self._lock = threading.Lock()
-        self._build_lock = threading.Lock()
-        self._checked = 0.0
-        self._rebuilding = False
-        self._stats_busy = False
         # Feeds computed at once in this process: more would only share the same cores and
         # the interpreter lock, and make every one of them slower.
         self._slots = threading.BoundedSemaphore(max(s.feed_concurrency, 1))
         self._concurrency = max(s.feed_concurrency, 1)
         self._limiter: CapacityLimiter | None = None  # made in the server's event loop
-        self._index: CandidateIndex | None = None
-        self._watermark: object = None
-        self._stories: dict[int, tuple[int, datetime, datetime]] = {}
-        self._stats = _Stats()
         self._scorer: Scorer = HandScorer()
         self._scorer_stamp: object = None
         self._scorer_checked = 0.0
-        self._aligned_cache: tuple[tuple[int, float], Aligned] | None = None
         self._profiles: OrderedDict[int, _Reader] = OrderedDict()
         self._coread: CoReadModel | None = None
+        # articles, other coverage (headlines) and stories of feed pages, kept while the index
+        # they were loaded under serves (a rebuild may follow enrichment that changed them)
+        self._cached_under = 0  # the serial of that index
         self._articles: OrderedDict[int, StoredArticle] = OrderedDict()
         self._headlines: OrderedDict[int, StoredArticle] = OrderedDict()
+        self._story_rows: OrderedDict[int, StoryRow] = OrderedDict()
+        self._follows: OrderedDict[int, _Follows] = OrderedDict()
+        self._shown: OrderedDict[int, _Shown] = OrderedDict()
         self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
         # canonical keys of followed entity names, per index: (id of index, names → keys)
         self._canonical: tuple[int, dict[tuple[str, ...], dict[str, str]]] = (0, {})
-
-    # -- serving state --------------------------------------------------------------------
-
-    def index(self) -> CandidateIndex:
-        """The candidate index, rebuilt when the store's articles changed (looked at every
-        `feed_refresh_s`). A large index is checked (at most every `BACKGROUND_CHECK_S`) and
-        rebuilt in the background while the current one serves; a small one (tests, a new
-        install) at once."""
-        now = time.monotonic()
-        with self._lock:
-            current = self._index
-            large = current is not None and current.size >= SYNC_REBUILD_MAX
-            every = max(self.refresh_s, BACKGROUND_CHECK_S) if large else self.refresh_s
-            if current is not None and now - self._checked < every:
-                return current
-            if current is not None and large:
-                # a large index is checked and rebuilt in the background while it serves
-                self._checked = now
-                if not self._rebuilding:
-                    self._rebuilding = True
-                    threading.Thread(
-                        target=self._refresh_index, daemon=True, name="feed-index"
-                    ).start()
-                return current
-        mark = self.store.ranking.watermark()
-        with self._lock:
-            self._checked = now
-            current = self._index
-            if current is not None and mark == self._watermark:
-                return current
-        return self._rebuild(mark)
-
-    def _refresh_index(self) -> None:
-        try:
-            mark = self.store.ranking.watermark()
-            with self._lock:
-                same = mark == self._watermark
-            if not same:
-                self._rebuild(mark)
-        except Exception:  # the current index serves on; the next check tries again
-            log.exception("refreshing the feed index failed")
-        finally:
-            with self._lock:
-                self._rebuilding = False
-
-    def _rebuild(self, mark: object) -> CandidateIndex:
-        with self._build_lock:  # one build at a time; a second caller takes the first's
-            try:
-                with self._lock:
-                    if self._index is not None and self._watermark == mark:
-                        return self._index
-                started = time.perf_counter()
-                since = utcnow() - self.window
-                signals = self.store.ranking.signals(since=since, limit=self.max_articles)
-                if len(signals) < self.min_articles:
-                    # a quiet install (or the demo): the newest articles, however old
-                    signals = self.store.ranking.signals(limit=self.min_articles)
-                else:
-                    signals += self._slow_topics(signals, since)
-                index = CandidateIndex(signals)
-                story_ids = sorted({int(s) for s in index.story if s >= 0})
-                sizes = self.store.ranking.story_sizes(story_ids)
-                first: dict[int, float] = {}
-                for row in np.flatnonzero(index.story >= 0).tolist():
-                    sid, when = int(index.story[row]), float(index.when[row])
-                    first[sid] = min(first.get(sid, when), when)
-                stories = {
-                    sid: (size, _utc(first.get(sid, last.timestamp())), last)
-                    for sid, (size, last) in sizes.items()
-                }
-                with self._lock:
-                    self._index, self._stories, self._watermark = index, stories, mark
-                    self._articles, self._headlines = OrderedDict(), OrderedDict()
-                del signals
-                release_memory()  # the build's garbage (row objects, lists) goes back to the OS
-                log.info(
-                    "feed index: %d articles in %.2f s", index.size, time.perf_counter() - started
-                )
-                return index
-            finally:
-                with self._lock:
-                    self._rebuilding = False
-
-    def _slow_topics(self, signals: list[ArticleSignals], since: datetime) -> list[ArticleSignals]:
-        """Older articles for the followed topics and entities the window holds little of: a
-        reader who follows a topic that is written about once a week still sees its latest
-        stories (ranked as old as they are)."""
-        followed = set(self.store.ranking.followed_keys())
-        if not followed:
-            return []
-        counts: dict[str, int] = dict.fromkeys(followed, 0)
-        for s in signals:
-            for key in {normalise_key(t[0]) for t in s.topics} | {
-                normalise_key(e[0]) for e in s.entities
-            }:
-                if key in counts:
-                    counts[key] += 1
-        slow = [k for k, n in counts.items() if n < SLOW_TOPIC_MIN]
-        if not slow:
-            return []
-        have = {s.id for s in signals}
-        ids = self.store.ranking.newest_about(
-            slow, since=since - SLOW_TOPIC_LOOKBACK, before=since, per_key=SLOW_TOPIC_MIN
-        )
-        ids = [a for a in ids if a not in have][:SLOW_TOPIC_MAX]
-        log.info("feed index: %d older articles for %d slow topics", len(ids), len(slow))
-        return self.store.ranking.signals(ids=ids) if ids else []
-
-    def stats(self, now: datetime) -> _Stats:
-        """Readership statistics, read again every `feed_stats_ttl_s`: by one background
-        thread while requests go on with the previous ones (at once when the time to live is
-        0, or when there are none yet)."""
-        with self._lock:
-            current = self._stats
-            if current.at > 0 and self.stats_ttl > 0:
-                if self._stats_busy or time.monotonic() - current.at < self.stats_ttl:
-                    return current
-                self._stats_busy = True
-                threading.Thread(
-                    target=self._refresh_stats, args=(now,), daemon=True, name="feed-stats"
-                ).start()
-                return current
-        return self._read_stats(now)
-
-    def _refresh_stats(self, now: datetime) -> None:
-        try:
-            self._read_stats(now)
-        except Exception:  # the previous statistics serve on; the next request tries again
-            log.exception("reading the feed statistics failed")
-        finally:
-            with self._lock:
-                self._stats_busy = False
-
-    def _read_stats(self, now: datetime) -> _Stats:
-        opened = self.store.ranking.opened_counts(
-            since=now - TRENDING_WINDOW, recent=now - VELOCITY_WINDOW
-        )
-        trending = sorted(opened, key=lambda a: (-(opened[a][1] * 6 + opened[a][0]), -a))[:200]
-        previous = self._stats
-        if (
-            self.stats_ttl > 0
-            and previous.quality_at > 0
-            and time.monotonic() - previous.quality_at < SOURCE_QUALITY_TTL_S
-        ):
-            quality, quality_at = previous.source_quality, previous.quality_at
-        else:  # a month of opens: slow to read and slow to change
-            quality_at = time.monotonic()
-            quality = {
-                s: (reads + 2.0) / (n + 4.0)
-                for s, (n, reads) in self.store.ranking.source_reads(
-                    since=now - SOURCE_QUALITY_WINDOW
-                ).items()
-            }
-        stats = _Stats(time.monotonic(), opened, trending, quality, quality_at)
-        with self._lock:
-            self._stats = stats
-        return stats
-
-    def _aligned(self, index: CandidateIndex, stats: _Stats, now: datetime) -> Aligned:
-        """The readership statistics as arrays over the index, made once per index and
-        statistics refresh."""
-        key = (id(index), stats.at)
-        with self._lock:
-            if self._aligned_cache is not None and self._aligned_cache[0] == key:
-                return self._aligned_cache[1]
-        arrays = align(index, now, stats.opened, stats.source_quality, self._stories)
-        with self._lock:
-            self._aligned_cache = (key, arrays)
-        return arrays
 
     def _profile(
         self, reader_id: int, marker: tuple[int, int], index: CandidateIndex, now: datetime
@@ -319,7 +147,7 @@ class FeedService:
                 self._profiles.move_to_end(reader_id)
         if hit is not None and (hit.marker != marker or not _fresh(hit.built_at, now)):
             hit = None
-        if hit is not None and hit.index_id == id(index):
+        if hit is not None and hit.index_id == index.serial:
             return hit
         if hit is not None:  # a new index: the same profile over its rows
             profile, disliked, built_at = hit.profile, hit.disliked, hit.built_at
@@ -328,10 +156,10 @@ class FeedService:
         state = _Reader(
             profile,
             disliked,
-            reader_arrays(index, profile, per_interest=PER_INTEREST),
+            reader_arrays(index, profile, per_interest=PER_INTEREST, disliked=disliked),
             marker,
             built_at,
-            id(index),
+            index.serial,
         )
         with self._lock:
             self._profiles[reader_id] = state
@@ -381,17 +209,78 @@ class FeedService:
         if not names:
             return follows
         with self._lock:
-            if self._canonical[0] != id(index):
-                self._canonical = (id(index), {})
+            if self._canonical[0] != index.serial:
+                self._canonical = (index.serial, {})
             canonical = self._canonical[1].get(names)
         if canonical is None:
             canonical = self.store.understanding.canonical_keys(list(names))
             with self._lock:
-                if self._canonical[0] == id(index) and len(self._canonical[1]) < PROFILE_CACHE:
+                if self._canonical[0] == index.serial and len(self._canonical[1]) < PROFILE_CACHE:
                     self._canonical[1][names] = canonical
         return [
             replace(f, value=canonical[f.value]) if f.value in canonical else f for f in follows
         ]
+
+    def _follows_of(self, reader_id: int, version: int, index: CandidateIndex) -> list[Follow]:
+        """The reader's follows (entity names resolved), kept until their follows version
+        moves or the index is rebuilt."""
+        with self._lock:
+            hit = self._follows.get(reader_id)
+        if hit is not None and hit.version == version and hit.index_id == index.serial:
+            return hit.follows
+        follows = self._resolved(self.store.readers.follows(reader_id), index)
+        with self._lock:
+            self._follows[reader_id] = _Follows(version, index.serial, follows)
+            self._follows.move_to_end(reader_id)
+            while len(self._follows) > PROFILE_CACHE:
+                self._follows.popitem(last=False)
+        return follows
+
+    def _shown_of(self, reader_id: int, when: datetime) -> dict[int, int]:
+        """How often each article was shown to the reader on pages that have settled (served
+        `SHOWN_SETTLE` ago or earlier), read again after `SHOWN_REUSE_S`: a page settles
+        ten minutes after it was served, so a minute's delay changes nothing a reader sees."""
+        until = when - SHOWN_SETTLE
+        with self._lock:
+            hit = self._shown.get(reader_id)
+        if (
+            hit is not None
+            and time.monotonic() - hit.at < SHOWN_REUSE_S
+            and abs((hit.until - until).total_seconds()) < SHOWN_REUSE_S
+        ):
+            return hit.counts
+        counts = self.store.ranking.shown_counts(reader_id, since=when - SHOWN_WINDOW, until=until)
+        with self._lock:
+            self._shown[reader_id] = _Shown(time.monotonic(), until, counts)
+            self._shown.move_to_end(reader_id)
+            while len(self._shown) > PROFILE_CACHE:
+                self._shown.popitem(last=False)
+        return counts
+
+    def _caches_for(self, index: CandidateIndex) -> None:
+        """Empty the page caches when a new index serves."""
+        with self._lock:
+            if self._cached_under != index.serial:
+                self._cached_under = index.serial
+                self._articles, self._headlines = OrderedDict(), OrderedDict()
+                self._story_rows = OrderedDict()
+
+    def stories_of(self, story_ids: list[int]) -> dict[int, StoryRow]:
+        """These stories (size, lead article and title), from a cache kept until the index is
+        rebuilt (new articles change stories)."""
+        with self._lock:
+            cache = self._story_rows
+            found = {s: cache[s] for s in story_ids if s in cache}
+        missing = [s for s in story_ids if s not in found]
+        if missing:
+            loaded = self.store.stories.stories_of(missing)
+            found.update(loaded)
+            with self._lock:
+                if cache is self._story_rows:
+                    cache.update(loaded)
+                    while len(cache) > ARTICLE_CACHE:
+                        cache.popitem(last=False)
+        return found
 
     def _articles_of(self, ids: list[int], *, full: bool) -> dict[int, StoredArticle]:
         """The articles of a feed page (without bodies and entities), or with `full` false
@@ -458,8 +347,8 @@ class FeedService:
             return None, None
         with self._lock:
             cached = self._coread_items
-            if cached is None or cached[0] != id(index):
-                cached = (id(index), model.items_for(index))
+            if cached is None or cached[0] != index.serial:
+                cached = (index.serial, model.items_for(index))
                 self._coread_items = cached
         return user, cached[1]
 
@@ -475,10 +364,29 @@ class FeedService:
         log_impressions: bool = True,
     ) -> list[RankedItem]:
         """The ranked feed page of one reader (NotFoundError for an unknown reader)."""
+        return self.page(
+            reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
+        ).items
+
+    def page(
+        self,
+        reader_id: int,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        now: datetime | None = None,
+        log_impressions: bool = True,
+    ) -> FeedPage:
+        """The reader, their ranked feed page and its stories (NotFoundError for an unknown
+        reader)."""
         with self._slots:
-            return self._feed(
+            reader, items = self._feed(
                 reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
             )
+        stories = self.stories_of(
+            sorted({it.article.story_id for it in items if it.article.story_id is not None})
+        )
+        return FeedPage(reader, items, stories)
 
     async def run(self, fn: Callable[..., _T], *args: object) -> _T:
         """`fn(*args)`, the blocking work of one feed request (reading, ranking and shaping the
@@ -490,13 +398,8 @@ class FeedService:
         return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
 
     def warm(self) -> None:
-        """Build the candidate index and read the statistics now (a server does this at start,
-        not on its first request)."""
-        try:
-            self.index()
-            self.stats(utcnow())
-        except Exception:  # the first request will try again and report the error
-            log.exception("building the feed index at start failed")
+        """Build the candidate index and read the statistics now (see `FeedState.warm`)."""
+        self.state.warm()
 
     def _feed(
         self,
@@ -506,15 +409,17 @@ class FeedService:
         offset: int,
         now: datetime | None,
         log_impressions: bool,
-    ) -> list[RankedItem]:
+    ) -> tuple[Reader, list[RankedItem]]:
         store = self.store
-        marker = store.events.marker(reader_id)  # NotFoundError for an unknown reader
+        # the reader, their event marker and follows version (NotFoundError when unknown)
+        seen = store.readers.state(reader_id)
         when = now or utcnow()
-        index = self.index()
-        follows = self._resolved(store.readers.follows(reader_id), index)
-        state = self._profile(reader_id, marker, index, when)
+        index = self.state.index()
+        self._caches_for(index)
+        follows = self._follows_of(reader_id, seen.follows_version, index)
+        state = self._profile(reader_id, seen.marker, index, when)
         profile = state.profile
-        stats = self.stats(when)
+        stats = self.state.stats(when)
         scorer = self.scorer()
         collab_user, collab_items = self.coread(index, reader_id)
         ctx = FeedContext(
@@ -522,11 +427,9 @@ class FeedService:
             opened_counts=stats.opened,
             trending=stats.trending,
             source_quality=stats.source_quality,
-            stories=self._stories,
-            aligned=self._aligned(index, stats, when),
-            shown=store.ranking.shown_counts(
-                reader_id, since=when - SHOWN_WINDOW, until=when - SHOWN_SETTLE
-            ),
+            stories=self.state.stories(index),
+            aligned=self.state.aligned(index, stats, when),
+            shown=self._shown_of(reader_id, when),
             disliked_subjects=state.disliked,
             collab_user=collab_user,
             collab_items=collab_items,
@@ -569,15 +472,11 @@ class FeedService:
                 at=when,
                 defer=True,
             )
-        return items
+        return seen.reader, items
 
 
 def _fresh(built_at: datetime, now: datetime) -> bool:
     return abs(now - built_at) <= PROFILE_MAX_AGE
-
-
-def _utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 def _subjects(indexes: list[CandidateIndex], ids: frozenset[int]) -> set[str]:

@@ -8,7 +8,7 @@ from tidings.store.articles import ArticleRepository
 from tidings.store.engine import make_engine, migrate
 from tidings.store.events import EventRepository
 from tidings.store.ranking import RankingRepository, StoredProfile
-from tidings.store.readers import ReaderRepository
+from tidings.store.readers import ReaderRepository, ReaderState
 from tidings.store.sources import FetchRecord, SourceRepository
 from tidings.store.stories import StoryRepository
 from tidings.store.tables import metadata
@@ -50,6 +50,7 @@ __all__ = [
     "FetchRecord",
     "RankingRepository",
     "ReaderRepository",
+    "ReaderState",
     "SourceRepository",
     "Store",
     "StoredProfile",

@@ -6,9 +6,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from tidings.core import Event, EventKind, NotFoundError
+from tidings.core import Event, EventKind
 from tidings.core.text import as_utc, utcnow
-from tidings.store.tables import events, readers
+from tidings.store.readers import ReaderRepository
+from tidings.store.tables import events
 
 _KINDS = {k.value: k for k in EventKind}
 
@@ -60,18 +61,7 @@ class EventRepository:
     def marker(self, reader_id: int) -> tuple[int, int]:
         """(number of events, newest event id) of a reader: changes with every new event
         (NotFoundError for an unknown reader: one query answers both)."""
-        # One aggregate over a join: as a scalar subquery of its own, PostgreSQL answers
-        # max(id) by walking the whole primary key backwards to the reader's newest event.
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                sa.select(readers.c.id, sa.func.count(events.c.id), sa.func.max(events.c.id))
-                .select_from(readers.outerjoin(events, events.c.reader_id == readers.c.id))
-                .where(readers.c.id == reader_id)
-                .group_by(readers.c.id)
-            ).first()
-        if row is None:
-            raise NotFoundError(f"no reader with id {reader_id}")
-        return int(row[1] or 0), int(row[2] or 0)
+        return ReaderRepository(self._engine).state(reader_id).marker
 
     def readers_per_article(self, *, since: datetime) -> dict[int, int]:
         """How many distinct readers opened (clicked or read) each article since `since`:

@@ -429,25 +429,24 @@ class RankingRepository:
 
     # -- readership statistics ------------------------------------------------------------
 
-    def opened_counts(self, *, since: datetime, recent: datetime) -> dict[int, tuple[int, int]]:
-        """Per article, how many distinct readers opened it (click or read) since `since`, and
-        since `recent` (the velocity window)."""
-        lately = sa.case((events.c.at >= recent, events.c.reader_id), else_=None)
+    def opens(
+        self, *, after_id: int, since: datetime
+    ) -> tuple[list[int], list[float], list[int], list[int]]:
+        """The opens (clicks and reads) recorded after event `after_id` that happened at or
+        after `since`: their event ids, times (POSIX seconds), articles and readers, the
+        readership statistics' newest events."""
         with self._engine.connect() as conn:
             rows = conn.execute(
-                sa.select(
-                    events.c.article_id,
-                    sa.func.count(sa.distinct(events.c.reader_id)),
-                    sa.func.count(sa.distinct(lately)),
-                )
-                .where(
+                sa.select(events.c.id, events.c.at, events.c.article_id, events.c.reader_id).where(
+                    events.c.id > after_id,
                     events.c.at >= since,
                     events.c.article_id.is_not(None),
                     events.c.kind.in_(_OPENED),
                 )
-                .group_by(events.c.article_id)
             ).all()
-        return {int(a): (int(day), int(hour)) for a, day, hour in rows}
+        ids = [int(r[0]) for r in rows]
+        at = [(as_utc(r[1]) or since).timestamp() for r in rows]
+        return ids, at, [int(r[2]) for r in rows], [int(r[3]) for r in rows]
 
     def source_reads(self, *, since: datetime) -> dict[int, tuple[int, int]]:
         """Per source, opens of its articles since `since` and how many of them were reads of

@@ -3,18 +3,61 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from tidings.core import ConflictError, Follow, FollowKind, InvalidInputError, NotFoundError, Reader
 from tidings.core.text import as_utc, normalise_key, utcnow
-from tidings.store.tables import follows, readers, topics
+from tidings.store.tables import events, follows, readers, topics
 from tidings.store.understanding import entities_named
 
 
 def _reader(row: sa.Row[Any]) -> Reader:
     return Reader(id=row.id, name=row.name, created_at=as_utc(row.created_at))
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderState:
+    """A reader and the markers of what they did: their events (count, newest id) and the
+    version of their follows. A feed request reads this once; what a serving process keeps
+    for the reader is good while both markers stay."""
+
+    reader: Reader
+    marker: tuple[int, int]  # (number of events, newest event id)
+    follows_version: int
+
+
+# One aggregate over a join, the statement built once: as a scalar subquery of its own,
+# PostgreSQL answers max(id) by walking the whole events primary key backwards to the
+# reader's newest event.
+_STATE = (
+    sa.select(
+        readers.c.id,
+        readers.c.name,
+        readers.c.created_at,
+        readers.c.follows_version,
+        sa.func.count(events.c.id).label("n_events"),
+        sa.func.max(events.c.id).label("newest_event"),
+    )
+    .select_from(readers.outerjoin(events, events.c.reader_id == readers.c.id))
+    .where(readers.c.id == sa.bindparam("reader_id"))
+    .group_by(readers.c.id)
+)
+_FOLLOWS = (
+    sa.select(follows)
+    .where(follows.c.reader_id == sa.bindparam("reader_id"))
+    .order_by(follows.c.id)
+)
+
+
+def _bump(conn: sa.Connection, reader_id: int) -> None:
+    conn.execute(
+        readers.update()
+        .where(readers.c.id == reader_id)
+        .values(follows_version=readers.c.follows_version + 1)
+    )
 
 
 class ReaderRepository:
@@ -42,6 +85,19 @@ class ReaderRepository:
         if row is None:
             raise NotFoundError(f"no reader with id {reader_id}")
         return _reader(row)
+
+    def state(self, reader_id: int) -> ReaderState:
+        """The reader with their event marker and follows version, in one query
+        (NotFoundError for an unknown reader)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_STATE, {"reader_id": reader_id}).first()
+        if row is None:
+            raise NotFoundError(f"no reader with id {reader_id}")
+        return ReaderState(
+            _reader(row),
+            (int(row.n_events or 0), int(row.newest_event or 0)),
+            int(row.follows_version),
+        )
 
     def find(self, ref: str) -> Reader:
         """A reader by id ("3") or by name ("Demo reader")."""
@@ -105,6 +161,7 @@ class ReaderRepository:
                     .where(follows.c.id == existing.id)
                     .values(weight=weight, label=label)
                 )
+            _bump(conn, reader_id)
         return Follow(reader_id=reader_id, kind=kind, value=key, weight=weight, label=label)
 
     def unfollow(self, reader_id: int, kind: FollowKind, value: str) -> bool:
@@ -120,13 +177,13 @@ class ReaderRepository:
                     follows.c.value.in_(sorted(keys)),
                 )
             )
+            if res.rowcount > 0:
+                _bump(conn, reader_id)
         return res.rowcount > 0
 
     def follows(self, reader_id: int) -> builtins.list[Follow]:
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(follows).where(follows.c.reader_id == reader_id).order_by(follows.c.id)
-            ).all()
+            rows = conn.execute(_FOLLOWS, {"reader_id": reader_id}).all()
         return [
             Follow(
                 reader_id=r.reader_id,

@@ -216,6 +216,9 @@ readers = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(128), nullable=False, unique=True),
     sa.Column("created_at", TS, nullable=False),
+    # 0008: moved by every follow, mute and unfollow (a serving process keeps the follows
+    # until it changes)
+    sa.Column("follows_version", sa.Integer, nullable=False, server_default="0"),
 )
 
 follows = sa.Table(
