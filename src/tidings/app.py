@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tidings import __version__
 from tidings.api import error_response
 from tidings.api import router as api_router
+from tidings.api.feedjson import FeedJson
 from tidings.core import Settings, TidingsError
 from tidings.pipeline import Pipeline
 from tidings.pipeline.feed import feed_service
@@ -44,6 +45,7 @@ def create_app(
     app.state.store = store if store is not None else Store.open(settings.database_url)
     app.state.pipeline = pipeline if pipeline is not None else Pipeline(app.state.store, settings)
     app.state.feed = feed_service(app.state.store, settings)
+    app.state.feed_json = FeedJson()
     if settings.feed_warm_start:
         # the candidate index is built while the server starts answering other requests
         threading.Thread(target=app.state.feed.warm, daemon=True, name="feed-warm").start()

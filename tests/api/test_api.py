@@ -218,6 +218,15 @@ def test_unknown_reader_is_404_json(
         ("GET", "/api/v1/readers/0/feed", None, "reader_id"),
         ("GET", "/api/v1/readers/abc/feed", None, "reader_id"),
         ("POST", "/api/v1/sources", {"url": ""}, "url"),
+        # strict types, as the OpenAPI document states them: 0 is not false, "5" is not 5
+        ("PATCH", "/api/v1/sources/1", {"dedup": 0}, "dedup"),
+        (
+            "POST",
+            "/api/v1/readers/{rid}/follows",
+            {"kind": "topic", "value": "x", "mute": 1},
+            "mute",
+        ),
+        ("POST", "/api/v1/readers/{rid}/events", {"kind": "read", "article_id": "1"}, "article_id"),
     ],
 )
 def test_bad_input_is_422_json(

@@ -26,7 +26,7 @@ def test_feed_requests_in_flight_work_at_most_feed_concurrency_at_once(
     lock = threading.Lock()
     busy = [0]
     most = [0]
-    real = routes._feed_out
+    real = routes._feed_json
 
     def counted(*args: object) -> object:
         with lock:
@@ -39,7 +39,7 @@ def test_feed_requests_in_flight_work_at_most_feed_concurrency_at_once(
             with lock:
                 busy[0] -= 1
 
-    monkeypatch.setattr(routes, "_feed_out", counted)
+    monkeypatch.setattr(routes, "_feed_json", counted)
 
     async def many() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

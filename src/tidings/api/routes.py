@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from tidings.api import knowledge
 from tidings.api.deps import ERRORS, Id, pipeline_of, store_of
+from tidings.api.feedjson import FeedJson
 from tidings.api.schemas import (
     ArticleOut,
     ErrorOut,
     EventIn,
-    FeedItemOut,
     FeedOut,
     FollowIn,
     FollowOut,
@@ -33,8 +33,7 @@ from tidings.core import (
     parse_follow_kind,
 )
 from tidings.ingest import OpmlFeed, write_opml
-from tidings.pipeline import reader_feed
-from tidings.pipeline.feed import FeedService
+from tidings.pipeline.feed import FeedService, feed_service
 from tidings.pipeline.onboarding import create_reader as create_reader_with
 from tidings.store import Store
 
@@ -125,29 +124,16 @@ async def get_feed(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10000)] = 0,
-) -> FeedOut:
+) -> Response:
     store = store_of(request)
     feeds: FeedService = request.app.state.feed
-    return await feeds.run(_feed_out, store, reader_id, limit, offset)
+    body = await feeds.run(_feed_json, store, request.app.state.feed_json, reader_id, limit, offset)
+    return Response(body, media_type="application/json")
 
 
-def _feed_out(store: Store, reader_id: int, limit: int, offset: int) -> FeedOut:
-    reader = store.readers.get(reader_id)
-    items = reader_feed(store, reader_id, limit=limit, offset=offset)
-    stories = store.stories.stories_of(
-        it.article.story_id for it in items if it.article.story_id is not None
-    )
-    return FeedOut(
-        reader=_reader_out(reader),
-        items=[
-            FeedItemOut.of(
-                offset + i + 1,
-                it,
-                stories.get(it.article.story_id) if it.article.story_id is not None else None,
-            )
-            for i, it in enumerate(items)
-        ],
-    )
+def _feed_json(store: Store, out: FeedJson, reader_id: int, limit: int, offset: int) -> bytes:
+    """The feed page as FeedOut's JSON, assembled from serialised pieces (see FeedJson)."""
+    return out.page(feed_service(store).page(reader_id, limit=limit, offset=offset), offset)
 
 
 @router.get("/readers/{reader_id}/follows", response_model=list[FollowOut])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tidings.core import MAX_ID, Source, StoredArticle, TopicScore
 from tidings.core.text import normalise_key
@@ -29,7 +29,14 @@ class HealthOut(BaseModel):
     articles: int
 
 
-class SourceIn(BaseModel):
+class _Input(BaseModel):
+    """A request body: strict types (a JSON 0 is not false, "5" is not 5), as the OpenAPI
+    document states them."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class SourceIn(_Input):
     url: str = Field(min_length=1, max_length=2048, description="Feed URL, page URL")
     folder: str | None = Field(default=None, max_length=256)
 
@@ -83,7 +90,7 @@ class SourceOut(BaseModel):
         )
 
 
-class SourcePatch(BaseModel):
+class SourcePatch(_Input):
     dedup: bool | None = Field(
         default=None, description="Link this source's near duplicates to other sources' stories."
     )
@@ -262,6 +269,11 @@ class AlsoReportedOut(BaseModel):
     publisher: str | None
     source_id: int | None
 
+    @classmethod
+    def of(cls, c: StoredArticle) -> AlsoReportedOut:
+        a = c.article
+        return cls(id=c.id, title=a.title, url=a.url, publisher=a.publisher, source_id=c.source_id)
+
 
 class FeedItemOut(BaseModel):
     rank: int
@@ -290,16 +302,7 @@ class FeedItemOut(BaseModel):
             explore=item.explore,
             matched=list(item.matched),
             article=ArticleSummaryOut.of(item.article),
-            also_reported_by=[
-                AlsoReportedOut(
-                    id=c.id,
-                    title=c.article.title,
-                    url=c.article.url,
-                    publisher=c.article.publisher,
-                    source_id=c.source_id,
-                )
-                for c in item.also
-            ],
+            also_reported_by=[AlsoReportedOut.of(c) for c in item.also],
             story=StoryRefOut.of(story) if story is not None else None,
         )
 
@@ -329,7 +332,7 @@ class EntityDetailOut(BaseModel):
     )
 
 
-class ReaderIn(BaseModel):
+class ReaderIn(_Input):
     name: str = Field(min_length=1, max_length=128)
     topics: list[str] = Field(
         default=[],
@@ -353,7 +356,7 @@ class FeedOut(BaseModel):
 FollowKindIn = Literal["topic", "entity", "person", "organisation", "place", "source", "author"]
 
 
-class FollowIn(BaseModel):
+class FollowIn(_Input):
     kind: FollowKindIn = Field(
         description="topic: matches source tags, places and taxonomy topics; entity (and "
         "person, organisation, place, which are entity follows): a name or alias of an entity; "
@@ -375,7 +378,7 @@ EventKindIn = Literal[
 ]
 
 
-class EventIn(BaseModel):
+class EventIn(_Input):
     kind: EventKindIn
     article_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     dwell_s: float | None = Field(default=None, ge=0, le=86400)

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tidings.core import MAX_ID, Event, EventKind, FollowKind, NotFoundError, parse_follow_kind
-from tidings.pipeline import reader_feed
-from tidings.pipeline.feed import FeedService
+from tidings.pipeline.feed import FeedService, feed_service
 from tidings.pipeline.onboarding import ONBOARDING_TOPICS
 from tidings.web import feedback, knowledge
 from tidings.web.common import (
@@ -44,13 +43,13 @@ def _feed_page(request: Request, reader: int | None, page_no: int) -> Response:
     store = store_of(request)
     me = current_reader(request, reader)
     size = request.app.state.settings.feed_size
-    items = (
-        reader_feed(store, me.id, limit=size, offset=(page_no - 1) * size) if me is not None else []
+    feed = (
+        feed_service(store).page(me.id, limit=size, offset=(page_no - 1) * size)
+        if me is not None
+        else None
     )
-    # One query for the stories of the whole page: how much more coverage each story has.
-    stories = store.stories.stories_of(
-        it.article.story_id for it in items if it.article.story_id is not None
-    )
+    items = feed.items if feed is not None else []
+    stories = feed.stories if feed is not None else {}
     follows = store.readers.follows(me.id) if me is not None else []
     response = page(
         request,
