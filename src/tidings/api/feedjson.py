@@ -24,13 +24,13 @@ _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", 
 
 
 class FeedJson:
-    """Serialises feed pages; thread-safe. A piece is reused only for the very article object
-    it was made from: the feed service hands out the same object until it reloads the
-    article (after an index rebuild), so an enriched or edited article is serialised anew."""
+    """Serialises feed pages; thread-safe. A piece is reused only for pages ranked over the
+    index it was made under (`FeedPage.serial`): the feed service loads articles and stories
+    afresh for a new index, and enrichment that changes an article changes the index."""
 
     def __init__(self, size: int = PIECES) -> None:
         self._size = size
-        self._pieces: OrderedDict[tuple[int, str], tuple[object, str]] = OrderedDict()
+        self._pieces: OrderedDict[tuple[int, str], tuple[int, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def page(self, page: FeedPage, offset: int) -> bytes:
@@ -54,11 +54,11 @@ class FeedJson:
                         ',"matched":',
                         _dumps(list(it.matched)),
                         ',"article":',
-                        self._piece(it.article, summary=True),
+                        self._summary(it.article, page.serial),
                         ',"also_reported_by":[',
-                        ",".join(self._piece(c, summary=False) for c in it.also),
+                        ",".join(self._headline(c, page.serial) for c in it.also),
                         '],"story":',
-                        "null" if story is None else self._story(story),
+                        "null" if story is None else self._story(story, page.serial),
                         ',"explore":',
                         "true" if it.explore else "false",
                         "}",
@@ -68,24 +68,25 @@ class FeedJson:
         out.append("]}")
         return "".join(out).encode("utf-8")
 
-    def _piece(self, art: StoredArticle, *, summary: bool) -> str:
-        if summary:
-            return self._cached(art.id, "summary", art, lambda: ArticleSummaryOut.of(art))
-        return self._cached(art.id, "headline", art, lambda: AlsoReportedOut.of(art))
+    def _summary(self, art: StoredArticle, serial: int) -> str:
+        return self._cached(art.id, "summary", serial, lambda: ArticleSummaryOut.of(art))
 
-    def _story(self, story: StoryRow) -> str:
-        return self._cached(story.id, "story", story, lambda: StoryRefOut.of(story))
+    def _headline(self, art: StoredArticle, serial: int) -> str:
+        return self._cached(art.id, "headline", serial, lambda: AlsoReportedOut.of(art))
 
-    def _cached(self, key_id: int, kind: str, source: object, make: Callable[[], BaseModel]) -> str:
+    def _story(self, story: StoryRow, serial: int) -> str:
+        return self._cached(story.id, "story", serial, lambda: StoryRefOut.of(story))
+
+    def _cached(self, key_id: int, kind: str, serial: int, make: Callable[[], BaseModel]) -> str:
         key = (key_id, kind)
         with self._lock:
             hit = self._pieces.get(key)
-            if hit is not None and hit[0] is source:
+            if hit is not None and hit[0] == serial:
                 self._pieces.move_to_end(key)
                 return hit[1]
         text = make().model_dump_json()
         with self._lock:
-            self._pieces[key] = (source, text)
+            self._pieces[key] = (serial, text)
             self._pieces.move_to_end(key)
             while len(self._pieces) > self._size:
                 self._pieces.popitem(last=False)

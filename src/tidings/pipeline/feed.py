@@ -69,7 +69,7 @@ SHOWN_REUSE_S = 60.0  # a reader's settled showings are read again after this lo
 class _Reader:
     """What one reader's feed needs of their history, kept between their requests."""
 
-    profile: ReaderProfile
+    profile: ReaderProfile  # slim: the interests (the rest is in `arrays`)
     disliked: frozenset[str]  # subjects of their "fewer like this" stories
     arrays: ReaderArrays  # the profile as arrays over the index (nearest articles included)
     marker: tuple[int, int]  # the reader's events it was built from (count, newest id)
@@ -84,6 +84,9 @@ class FeedPage:
     reader: Reader
     items: list[RankedItem]
     stories: dict[int, StoryRow]
+    # the index the page was ranked over: its articles and stories are as loaded under it
+    # (enrichment that changes an article changes the index too)
+    serial: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class _Follows:
 class _Shown:
     at: float  # monotonic time they were read
     until: datetime  # the settling cut-off they were read for
-    counts: dict[int, int]
+    counts: tuple[np.ndarray, np.ndarray]  # article ids (sorted) and times shown
 
 
 class FeedService:
@@ -149,12 +152,11 @@ class FeedService:
             hit = None
         if hit is not None and hit.index_id == index.serial:
             return hit
-        if hit is not None:  # a new index: the same profile over its rows
-            profile, disliked, built_at = hit.profile, hit.disliked, hit.built_at
-        else:
-            profile, disliked, built_at = self._stored_or_built(reader_id, marker, index, now)
+        # a new reader here, or a new index (the profile is read again: only the part a
+        # request needs is kept in memory)
+        profile, disliked, built_at = self._stored_or_built(reader_id, marker, index, now)
         state = _Reader(
-            profile,
+            _slim(profile),
             disliked,
             reader_arrays(index, profile, per_interest=PER_INTEREST, disliked=disliked),
             marker,
@@ -236,7 +238,7 @@ class FeedService:
                 self._follows.popitem(last=False)
         return follows
 
-    def _shown_of(self, reader_id: int, when: datetime) -> dict[int, int]:
+    def _shown_of(self, reader_id: int, when: datetime) -> tuple[np.ndarray, np.ndarray]:
         """How often each article was shown to the reader on pages that have settled (served
         `SHOWN_SETTLE` ago or earlier), read again after `SHOWN_REUSE_S`: a page settles
         ten minutes after it was served, so a minute's delay changes nothing a reader sees."""
@@ -249,7 +251,10 @@ class FeedService:
             and abs((hit.until - until).total_seconds()) < SHOWN_REUSE_S
         ):
             return hit.counts
-        counts = self.store.ranking.shown_counts(reader_id, since=when - SHOWN_WINDOW, until=until)
+        shown = self.store.ranking.shown_counts(reader_id, since=when - SHOWN_WINDOW, until=until)
+        ids = np.fromiter(shown.keys(), np.int64, len(shown))
+        order = np.argsort(ids)
+        counts = (ids[order], np.fromiter(shown.values(), np.int64, len(shown))[order])
         with self._lock:
             self._shown[reader_id] = _Shown(time.monotonic(), until, counts)
             self._shown.move_to_end(reader_id)
@@ -380,13 +385,13 @@ class FeedService:
         """The reader, their ranked feed page and its stories (NotFoundError for an unknown
         reader)."""
         with self._slots:
-            reader, items = self._feed(
+            reader, items, serial = self._feed(
                 reader_id, limit=limit, offset=offset, now=now, log_impressions=log_impressions
             )
         stories = self.stories_of(
             sorted({it.article.story_id for it in items if it.article.story_id is not None})
         )
-        return FeedPage(reader, items, stories)
+        return FeedPage(reader, items, stories, serial)
 
     async def run(self, fn: Callable[..., _T], *args: object) -> _T:
         """`fn(*args)`, the blocking work of one feed request (reading, ranking and shaping the
@@ -409,7 +414,7 @@ class FeedService:
         offset: int,
         now: datetime | None,
         log_impressions: bool,
-    ) -> tuple[Reader, list[RankedItem]]:
+    ) -> tuple[Reader, list[RankedItem], int]:
         store = self.store
         # the reader, their event marker and follows version (NotFoundError when unknown)
         seen = store.readers.state(reader_id)
@@ -472,7 +477,18 @@ class FeedService:
                 at=when,
                 defer=True,
             )
-        return seen.reader, items
+        return seen.reader, items, index.serial
+
+
+def _slim(profile: ReaderProfile) -> ReaderProfile:
+    """What a feed request needs of a profile once its arrays over the index are made: the
+    interest vectors and whether anything is known (a full profile holds hundreds of
+    affinities by name, ten times the memory)."""
+    return ReaderProfile(
+        interests=profile.interests,
+        interest_weights=profile.interest_weights,
+        positive_weight=profile.positive_weight,
+    )
 
 
 def _fresh(built_at: datetime, now: datetime) -> bool:

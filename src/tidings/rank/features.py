@@ -71,7 +71,8 @@ class FeedContext:
     trending: Sequence[int] = ()  # article ids the readership opens most lately, best first
     source_quality: Mapping[int, float] = field(default_factory=dict)
     stories: Mapping[int, tuple[int, datetime, datetime]] = field(default_factory=dict)
-    shown: Mapping[int, int] = field(default_factory=dict)  # id → times shown to this reader
+    # id → times shown to this reader (or as sorted ids and their times)
+    shown: Mapping[int, int] | tuple[np.ndarray, np.ndarray] = field(default_factory=dict)
     collab_user: np.ndarray | None = None  # the reader's co-read factors
     collab_items: np.ndarray | None = None  # (index rows × factors), aligned to the index
     disliked_subjects: frozenset[str] = frozenset()  # subjects of "fewer like this" stories
@@ -80,6 +81,8 @@ class FeedContext:
     @cached_property
     def shown_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """`shown` as (sorted article ids, times), made once per context."""
+        if isinstance(self.shown, tuple):
+            return self.shown
         return _sorted_pairs(self.shown)
 
     def arrays(self, index: CandidateIndex) -> Aligned:
@@ -95,8 +98,8 @@ class Features:
     origin: np.ndarray  # FROM_* bits
     best_follow: np.ndarray  # index into the positive follows, -1 for none
     weighted: np.ndarray  # (rows × positive follows): weight × match
-    entity_w: np.ndarray | None  # the reader's weight per entity column (None: no affinity)
-    topic_w: np.ndarray | None  # ...per topic column
+    entity_w: Weights | None  # the reader's weight per entity column (None: no affinity)
+    topic_w: Weights | None  # ...per topic column
     follows: Sequence[Follow]
 
     def best_entity(self, index: CandidateIndex, pos: int) -> int:
@@ -108,7 +111,7 @@ class Features:
         return _best(index.topics, int(self.rows[pos]), self.topic_w, minus_one=False)
 
 
-def _best(m: sparse.csr_matrix, row: int, w: np.ndarray | None, *, minus_one: bool) -> int:
+def _best(m: sparse.csr_matrix, row: int, w: Weights | None, *, minus_one: bool) -> int:
     if w is None:
         return -1
     a, b = int(m.indptr[row]), int(m.indptr[row + 1])
@@ -116,28 +119,70 @@ def _best(m: sparse.csr_matrix, row: int, w: np.ndarray | None, *, minus_one: bo
         return -1
     cols = m.indices[a:b]
     data = np.maximum(m.data[a:b] - 1.0, 0.0) if minus_one else m.data[a:b]
-    contrib = data * w[cols]
+    contrib = data * w.of(cols)
     k = int(np.argmax(contrib))
     return int(cols[k]) if contrib[k] > 0 else -1
 
 
 @dataclass(frozen=True)
+class Weights:
+    """A reader's weights over some of an index's columns, kept sparse (a reader has a few
+    hundred; an index can have hundreds of thousands of entities)."""
+
+    cols: np.ndarray  # sorted columns
+    vals: np.ndarray  # their weights
+    dense: np.ndarray | None = None  # the same over every column (for one request)
+
+    def __len__(self) -> int:
+        return len(self.cols)
+
+    def densified(self, width: int) -> Weights:
+        """The same weights with a dense vector over `width` columns for quick lookups: made
+        per request (a serving process keeps the sparse form of thousands of readers)."""
+        dense = np.zeros(width, np.float32)
+        dense[self.cols] = self.vals
+        return Weights(self.cols, self.vals, dense)
+
+    def of(self, cols: np.ndarray) -> np.ndarray:
+        """The weight of each of these columns (0 for the others)."""
+        if self.dense is not None:
+            out: np.ndarray = self.dense[cols]
+            return out
+        if len(self.cols) == 0:
+            return np.zeros(len(cols), np.float32)
+        at = np.minimum(np.searchsorted(self.cols, cols), len(self.cols) - 1)
+        out = np.where(self.cols[at] == cols, self.vals[at], 0.0)
+        return out
+
+
+@dataclass(frozen=True)
 class ReaderArrays:
     """A reader's profile as arrays over one index: made once per profile and index (the
-    serving process keeps it with the profile), used by every request until either changes."""
+    serving process keeps it with the profile), used by every request until either changes.
+    Compact: a serving process keeps thousands."""
 
-    entity_w: np.ndarray  # affinity × idf per entity column
-    topic_w: np.ndarray  # affinity per topic column
+    entity_w: Weights  # affinity × idf per entity column
+    topic_w: Weights  # affinity per topic column
     opened_groups: np.ndarray  # stories (groups) the reader opened, sorted
     gone_groups: np.ndarray  # stories read or hidden, sorted
     interest_rows: np.ndarray  # rows nearest the interest vectors
     strongest: tuple[str, ...] = ()  # the reader's (up to) 5 strongest positive entity keys
     source_w: np.ndarray | None = None  # affinity per source code (None: no affinity)
-    # the "fewer like this" subjects these were made for, and the rows sharing any of them
-    # (sorted) with how many they share
+    # the "fewer like this" subjects these were made for, and their subject columns (sorted)
     disliked: frozenset[str] = frozenset()
-    fewer_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    fewer_shared: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    disliked_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # for one request: the rows sharing any of those subjects (sorted), and how many
+    fewer: tuple[np.ndarray, np.ndarray] | None = None
+
+    def for_request(self, index: CandidateIndex) -> ReaderArrays:
+        """These arrays with what one request looks up quickly: dense weights and the rows
+        sharing "fewer like this" subjects (too big to keep for every reader)."""
+        return replace(
+            self,
+            entity_w=self.entity_w.densified(len(index.entity_keys)),
+            topic_w=self.topic_w.densified(len(index.topic_keys)),
+            fewer=_sharing(index, self.disliked_cols),
+        )
 
 
 def reader_arrays(
@@ -148,13 +193,14 @@ def reader_arrays(
     disliked: frozenset[str] = frozenset(),
 ) -> ReaderArrays:
     """The profile over this index; with `disliked` (the subjects of the reader's "fewer like
-    this" stories) the rows that share them too."""
-    entity_w = _weights(index.entity_col, len(index.entity_keys), profile.entity_affinity)
+    this" stories) their columns too."""
+    entity_w = _weights(index.entity_col, profile.entity_affinity)
     gone = profile.read | profile.hidden
-    fewer_rows, fewer_shared = _sharing(index, disliked)
     return ReaderArrays(
-        entity_w=entity_w * index.entity_idf,
-        topic_w=_weights(index.topic_col, len(index.topic_keys), profile.topic_affinity),
+        entity_w=Weights(
+            entity_w.cols, (entity_w.vals * index.entity_idf[entity_w.cols]).astype(np.float32)
+        ),
+        topic_w=_weights(index.topic_col, profile.topic_affinity),
         opened_groups=_groups_of(index, profile.opened),
         gone_groups=_groups_of(index, gone),
         interest_rows=(
@@ -171,21 +217,25 @@ def reader_arrays(
             _lookup(index.source_ids, profile.source_affinity) if profile.source_affinity else None
         ),
         disliked=disliked,
-        fewer_rows=fewer_rows,
-        fewer_shared=fewer_shared,
+        disliked_cols=_subject_cols(index, disliked),
     )
 
 
-def _sharing(index: CandidateIndex, subjects: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The rows about any of these subjects (sorted) and how many of them each is about."""
-    cols = [c for k in subjects if (c := index.subject_col.get(k)) is not None]
-    if not cols:
+def _sharing(index: CandidateIndex, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows about any of these subject columns (sorted) and how many of them each is
+    about."""
+    if len(cols) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     by_col = index.subjects_by_col
     hits = np.concatenate([by_col.indices[by_col.indptr[c] : by_col.indptr[c + 1]] for c in cols])
-    counts = np.bincount(hits, minlength=index.size)
-    rows = np.flatnonzero(counts)
-    return rows, counts[rows].astype(np.int64)
+    rows, shared = np.unique(hits, return_counts=True)
+    return rows.astype(np.int64), shared.astype(np.int64)
+
+
+def _subject_cols(index: CandidateIndex, subjects: frozenset[str]) -> np.ndarray:
+    return np.unique(
+        np.fromiter((c for k in subjects if (c := index.subject_col.get(k)) is not None), np.int64)
+    )
 
 
 def subjects_of(s: ArticleSignals) -> set[str]:
@@ -310,16 +360,13 @@ def compute(
         sims[~index.has_emb[rows]] = 0.0
         x[:, F["interest_max"]] = sims.max(axis=1)
         x[:, F["interest_mean"]] = sims @ profile.interest_weights
-    if profile.entity_affinity:
+    if len(ra.entity_w):
         # salience is stored plus one (so that a mention of salience 0 is still stored)
         x[:, F["entity_affinity"]] = _affinity(ents, ra.entity_w, minus_one=True)
-    if profile.topic_affinity:
+    if len(ra.topic_w):
         x[:, F["topic_affinity"]] = _affinity(topics, ra.topic_w, minus_one=False)
-    if profile.source_affinity:
-        source_w = ra.source_w
-        if source_w is None or len(source_w) != len(index.source_ids):
-            source_w = _lookup(index.source_ids, profile.source_affinity)
-        x[:, F["source_affinity"]] = source_w[index.source_code[rows]]
+    if ra.source_w is not None:
+        x[:, F["source_affinity"]] = ra.source_w[index.source_code[rows]]
     fresh = index.freshness(rows, ctx.now, FRESHNESS_HALF_LIFE_H)
     x[:, F["freshness"]] = fresh
     x[:, F["age_h"]] = np.log1p(np.maximum(ctx.now.timestamp() - index.when[rows], 0.0) / 3600.0)
@@ -335,15 +382,15 @@ def compute(
     if len(ra.opened_groups):  # opening any copy of a story counts for the whole story
         opened = in_sorted(index.group[rows], ra.opened_groups)
     x[:, F["opened"]] = opened
-    if ctx.shown:
+    if len(ctx.shown_arrays[0]):
         x[:, F["shown_no_click"]] = np.where(opened, 0.0, _lookup_sorted(ids, *ctx.shown_arrays))
     if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
         x[:, F["collaborative"]] = ctx.collab_items[rows] @ ctx.collab_user
     if ctx.disliked_subjects:
-        if ra.disliked == ctx.disliked_subjects:
-            fewer_rows, fewer_shared = ra.fewer_rows, ra.fewer_shared
+        if ra.disliked == ctx.disliked_subjects and ra.fewer is not None:
+            fewer_rows, fewer_shared = ra.fewer
         else:
-            fewer_rows, fewer_shared = _sharing(index, ctx.disliked_subjects)
+            fewer_rows, fewer_shared = _sharing(index, _subject_cols(index, ctx.disliked_subjects))
         shared = _lookup_sorted(rows, fewer_rows, fewer_shared.astype(np.float64))
         x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
     x[:, F["has_embedding"]] = index.has_emb[rows]
@@ -353,8 +400,8 @@ def compute(
         origin=origin,
         best_follow=np.asarray(best_follow, np.int64),
         weighted=weighted,
-        entity_w=ra.entity_w if profile.entity_affinity else None,
-        topic_w=ra.topic_w if profile.topic_affinity else None,
+        entity_w=ra.entity_w if len(ra.entity_w) else None,
+        topic_w=ra.topic_w if len(ra.topic_w) else None,
         follows=positives,
     )
     return feats, muted
@@ -392,20 +439,23 @@ def _column(entries: Entries, col: int | None) -> np.ndarray:
     return out
 
 
-def _weights(col_of: Mapping[str, int], width: int, weights: Mapping[str, float]) -> np.ndarray:
-    """The reader's weights as a vector over the index's columns (0 for the others)."""
-    out = np.zeros(width, np.float32)
-    for k, w in weights.items():
-        c = col_of.get(k)
-        if c is not None:
-            out[c] = w
-    return out
+def _weights(col_of: Mapping[str, int], weights: Mapping[str, float]) -> Weights:
+    """The reader's weights over the index's columns they name."""
+    pairs = [(c, w) for k, w in weights.items() if (c := col_of.get(k)) is not None]
+    if not pairs:
+        return Weights(np.zeros(0, np.int64), np.zeros(0, np.float32))
+    cols = np.fromiter((c for c, _ in pairs), np.int64, len(pairs))
+    vals = np.fromiter((w for _, w in pairs), np.float32, len(pairs))
+    order = np.argsort(cols)
+    return Weights(cols[order], vals[order])
 
 
-def _affinity(entries: Entries, w: np.ndarray, *, minus_one: bool) -> np.ndarray:
+def _affinity(entries: Entries, w: Weights, *, minus_one: bool) -> np.ndarray:
     """Per row (the candidates' entities or topics): Σ value × weight over its columns."""
     data = np.maximum(entries.val - 1.0, 0.0) if minus_one else entries.val
-    out: np.ndarray = np.bincount(entries.pos, weights=data * w[entries.col], minlength=entries.m)
+    out: np.ndarray = np.bincount(
+        entries.pos, weights=data * w.of(entries.col), minlength=entries.m
+    )
     return out
 
 

@@ -80,7 +80,7 @@ def rank_index(
         reader
         if reader is not None
         else reader_arrays(index, profile, disliked=ctx.disliked_subjects)
-    )
+    ).for_request(index)
     rows, origin = candidates(index, profile, follows, ctx, al, expand=False, ra=ra)
     feats, muted = compute(index, rows, origin, profile, follows, ctx, al, ra)
     if len(rows) == 0:
