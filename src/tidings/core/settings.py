@@ -182,10 +182,12 @@ class Settings(BaseSettings):
         "its first feed request.",
     )
     feed_concurrency: int = Field(
-        default=2,
-        ge=1,
+        default=0,
+        ge=0,
         description="Feeds one server process ranks at the same time; further requests wait "
-        "their turn (ranking is CPU work: more at once only slows each down).",
+        "their turn (ranking is CPU work: more at once only slows each down). 0 chooses: one "
+        "on SQLite, which answers in the process, two on PostgreSQL, where a request also "
+        "waits on the database server.",
     )
     feed_stats_ttl_s: float = Field(
         default=10.0,

@@ -116,8 +116,8 @@ class FeedService:
         self._lock = threading.Lock()
         # Feeds computed at once in this process: more would only share the same cores and
         # the interpreter lock, and make every one of them slower.
-        self._slots = threading.BoundedSemaphore(max(s.feed_concurrency, 1))
-        self._concurrency = max(s.feed_concurrency, 1)
+        self._concurrency = s.feed_concurrency or (1 if store.backend == "sqlite" else 2)
+        self._slots = threading.BoundedSemaphore(self._concurrency)
         self._limiter: CapacityLimiter | None = None  # made in the server's event loop
         self._scorer: Scorer = HandScorer()
         self._scorer_stamp: object = None
