@@ -18,7 +18,7 @@ from tidings.core import StoredArticle
 from tidings.pipeline.feed import FeedPage
 from tidings.store.stories import StoryRow
 
-PIECES = 60_000  # serialised summaries and headlines kept (under 2 kB each)
+PIECES = 200_000  # serialised summaries, headlines and stories kept (about 0.5 kB each)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 

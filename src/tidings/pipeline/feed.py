@@ -60,8 +60,8 @@ PROFILE_MAX_AGE = timedelta(hours=1)
 PER_INTEREST = 100  # nearest articles of each interest vector that are candidates
 # Articles of feed pages each process keeps (about 2 kB each), and other coverage as headlines
 # (under 1 kB each): 2,000 active readers' first pages name ~26k articles and ~42k copies.
-ARTICLE_CACHE = 25_000
-HEADLINE_CACHE = 50_000
+ARTICLE_CACHE = 50_000
+HEADLINE_CACHE = 100_000
 SHOWN_REUSE_S = 60.0  # a reader's settled showings are read again after this long
 
 

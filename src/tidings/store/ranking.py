@@ -4,11 +4,12 @@ feed impressions, and readership statistics (clicks per article and per source, 
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import threading
 import time
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -318,11 +319,7 @@ class RankingRepository:
         unique = {(as_utc(at), tuple(ids or ())) for at, ids in rows}
         unique.update((as_utc(at), tuple(ids)) for at, ids in pending)
         found = sorted(unique, key=lambda r: r[0] or since, reverse=True)
-        counts: dict[int, int] = defaultdict(int)
-        for _at, ids in found[:pages]:
-            for a in ids or ():
-                counts[int(a)] += 1
-        return dict(counts)
+        return dict(Counter(itertools.chain.from_iterable(ids for _at, ids in found[:pages])))
 
     def impressions(
         self, *, since: datetime
