@@ -75,6 +75,7 @@ class _Reader:
     marker: tuple[int, int]  # the reader's events it was built from (count, newest id)
     built_at: datetime  # the time its decay was computed for
     index_id: int  # the index `arrays` is over (its serial)
+    model: int  # the co-read model its co-read candidates came from (its serial)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class FeedService:
         self._scorer_checked = 0.0
         self._profiles: OrderedDict[int, _Reader] = OrderedDict()
         self._coread: CoReadModel | None = None
+        self._coread_serial = 0  # moves with every model loaded
         # articles, other coverage (headlines) and stories of feed pages, kept while the index
         # they were loaded under serves (a rebuild may follow enrichment that changed them)
         self._cached_under = 0  # the serial of that index
@@ -137,7 +139,12 @@ class FeedService:
         self._canonical: tuple[int, dict[tuple[str, ...], dict[str, str]]] = (0, {})
 
     def _profile(
-        self, reader_id: int, marker: tuple[int, int], index: CandidateIndex, now: datetime
+        self,
+        reader_id: int,
+        marker: tuple[int, int],
+        index: CandidateIndex,
+        now: datetime,
+        collab: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
     ) -> _Reader:
         """The reader's profile, the subjects of their "fewer like this" stories and the
         articles nearest their interests. A profile is built from the reader's events once
@@ -150,7 +157,7 @@ class FeedService:
                 self._profiles.move_to_end(reader_id)
         if hit is not None and (hit.marker != marker or not _fresh(hit.built_at, now)):
             hit = None
-        if hit is not None and hit.index_id == index.serial:
+        if hit is not None and hit.index_id == index.serial and hit.model == self._coread_serial:
             return hit
         # a new reader here, or a new index (the profile is read again: only the part a
         # request needs is kept in memory)
@@ -158,10 +165,13 @@ class FeedService:
         state = _Reader(
             _slim(profile),
             disliked,
-            reader_arrays(index, profile, per_interest=PER_INTEREST, disliked=disliked),
+            reader_arrays(
+                index, profile, per_interest=PER_INTEREST, disliked=disliked, collab=collab
+            ),
             marker,
             built_at,
             index.serial,
+            self._coread_serial,
         )
         with self._lock:
             self._profiles[reader_id] = state
@@ -331,6 +341,7 @@ class FeedService:
             self._scorer = load_scorer(self.model_dir)
             self._coread = load_coread(self.model_dir)
             self._coread_items = None
+            self._coread_serial += 1
             self._scorer_stamp = stamp
             log.info(
                 "feed scorer: %s; co-read model: %s",
@@ -422,11 +433,11 @@ class FeedService:
         index = self.state.index()
         self._caches_for(index)
         follows = self._follows_of(reader_id, seen.follows_version, index)
-        state = self._profile(reader_id, seen.marker, index, when)
-        profile = state.profile
-        stats = self.state.stats(when)
         scorer = self.scorer()
         collab_user, collab_items = self.coread(index, reader_id)
+        state = self._profile(reader_id, seen.marker, index, when, (collab_user, collab_items))
+        profile = state.profile
+        stats = self.state.stats(when)
         ctx = FeedContext(
             now=when,
             opened_counts=stats.opened,

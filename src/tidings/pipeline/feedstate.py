@@ -21,6 +21,7 @@ from tidings.core.text import normalise_key, utcnow
 from tidings.pipeline.memory import release_memory
 from tidings.rank import CandidateIndex
 from tidings.rank.aligned import Aligned, align
+from tidings.rank.features import TRENDING
 from tidings.rank.readership import OpenCounts, OpenLog
 from tidings.store import Store
 
@@ -33,7 +34,6 @@ SOURCE_QUALITY_TTL_S = 900.0  # source quality is read again this often (with st
 # The opens behind the statistics are read as they come; all of them again this often (an
 # open committed out of id order, or a deleted reader's, is set right then).
 OPENS_RELOAD_S = 900.0
-TRENDING = 200  # the articles the readership opens most lately that are candidates
 # A followed topic or entity with fewer articles than this in the window is slow: its newest
 # this many articles of the lookback before the window join the index too (at most MAX).
 SLOW_TOPIC_MIN = 10
@@ -291,7 +291,7 @@ class FeedState:
         stats: Stats,
         now: datetime,
     ) -> Aligned:
-        arrays = align(index, now, stats.opened, stats.source_quality, stories)
+        arrays = align(index, now, stats.opened, stats.source_quality, stories, stats.trending)
         with self._lock:
             # the current index's and a new one's, while it is being swapped in
             self._aligned_cache[(index.serial, stats.at)] = arrays

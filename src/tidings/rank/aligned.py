@@ -5,8 +5,8 @@ indexes arrays."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -29,6 +29,7 @@ class Aligned:
     story_size: np.ndarray  # reports of the row's story (1 without one)
     breaking: np.ndarray  # 1.0 when the row's story is breaking news
     leads: np.ndarray  # rows: newest report of each of the biggest fresh stories
+    trending: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # rows, best first
 
 
 def align(
@@ -37,6 +38,7 @@ def align(
     opened_counts: Mapping[int, tuple[int, int]] | OpenCounts,
     source_quality: Mapping[int, float],
     stories: Mapping[int, tuple[int, datetime, datetime]],
+    trending: Sequence[int] = (),
 ) -> Aligned:
     n = index.size
     day = np.zeros(n, np.float32)
@@ -75,4 +77,4 @@ def align(
         for r in np.flatnonzero(np.isin(inv, top)).tolist():  # rows are newest first
             first_row.setdefault(int(inv[r]), int(r))
         leads = np.asarray([first_row[k] for k in top if k in first_row], np.int64)
-    return Aligned(day, hour, quality, size, breaking, leads)
+    return Aligned(day, hour, quality, size, breaking, leads, index.rows_of(list(trending)))

@@ -36,6 +36,8 @@ FROM_COREAD = 8
 FROM_LEADS = 16
 FROM_RECENT = 32
 FROM_AFFINITY = 64
+TRENDING = 200  # the articles the readership opens most lately that are candidates
+COREAD = 100  # the articles the co-read model likes best for the reader that are candidates
 
 FEATURES = (
     "follow",  # Σ weight × match over the reader's follows
@@ -88,7 +90,14 @@ class FeedContext:
     def arrays(self, index: CandidateIndex) -> Aligned:
         if self.aligned is not None and len(self.aligned.day) == index.size:
             return self.aligned
-        return align(index, self.now, self.opened_counts, self.source_quality, self.stories)
+        return align(
+            index,
+            self.now,
+            self.opened_counts,
+            self.source_quality,
+            self.stories,
+            list(self.trending)[:TRENDING],
+        )
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,8 @@ class ReaderArrays:
     gone_groups: np.ndarray  # stories read or hidden, sorted
     interest_rows: np.ndarray  # rows nearest the interest vectors
     strongest: tuple[str, ...] = ()  # the reader's (up to) 5 strongest positive entity keys
+    # rows the co-read model likes best for the reader (None: made without the model)
+    coread_rows: np.ndarray | None = None
     source_w: np.ndarray | None = None  # affinity per source code (None: no affinity)
     # the "fewer like this" subjects these were made for, and their subject columns (sorted)
     disliked: frozenset[str] = frozenset()
@@ -191,9 +202,11 @@ def reader_arrays(
     *,
     per_interest: int = 100,
     disliked: frozenset[str] = frozenset(),
+    collab: tuple[np.ndarray | None, np.ndarray | None] | None = None,
 ) -> ReaderArrays:
     """The profile over this index; with `disliked` (the subjects of the reader's "fewer like
-    this" stories) their columns too."""
+    this" stories) their columns too; with `collab` (the reader's co-read factors and the
+    index rows', as in FeedContext) the rows it likes best."""
     entity_w = _weights(index.entity_col, profile.entity_affinity)
     gone = profile.read | profile.hidden
     return ReaderArrays(
@@ -218,7 +231,19 @@ def reader_arrays(
         ),
         disliked=disliked,
         disliked_cols=_subject_cols(index, disliked),
+        coread_rows=None if collab is None else _coread_rows(*collab),
     )
+
+
+def _coread_rows(user: np.ndarray | None, items: np.ndarray | None, k: int = COREAD) -> np.ndarray:
+    """The `k` rows the co-read model scores highest for the reader (a pass over every row:
+    made once per reader and index, not per request)."""
+    if user is None or items is None or len(items) == 0:
+        return np.zeros(0, np.int64)
+    scores = items @ user
+    k = min(k, len(scores))
+    out: np.ndarray = np.argpartition(-scores, k - 1)[:k].astype(np.int64)
+    return out
 
 
 def _sharing(index: CandidateIndex, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -267,9 +292,9 @@ def candidates(
     With `expand`, the other copies of every candidate's story are added (one of them will be
     shown); `rank_index` adds them only for the stories that reach the top (`copies_of`)."""
     n = index.size
-    origin = np.zeros(n, dtype=np.int64)
+    origin = np.zeros(n, dtype=np.uint8)  # FROM_* bits
     if n == 0:
-        return np.zeros(0, np.int64), origin[:0]
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     for f in follows:
         if f.weight <= 0:
             continue
@@ -288,14 +313,14 @@ def candidates(
             origin[rows[:per_follow]] |= FROM_FOLLOWS
     ra = ra or reader_arrays(index, profile, per_interest=per_interest)
     origin[ra.interest_rows] |= FROM_INTERESTS
-    if ctx.trending:
-        origin[index.rows_of(list(ctx.trending)[:200])] |= FROM_TRENDING
-    if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
-        scores = ctx.collab_items @ ctx.collab_user
-        k = min(100, n)
-        origin[np.argpartition(-scores, k - 1)[:k]] |= FROM_COREAD
+    al = al or ctx.arrays(index)
+    origin[al.trending] |= FROM_TRENDING
+    if ra.coread_rows is not None:
+        origin[ra.coread_rows] |= FROM_COREAD
+    else:
+        origin[_coread_rows(ctx.collab_user, ctx.collab_items)] |= FROM_COREAD
     origin[: min(recent, n)] |= FROM_RECENT
-    origin[(al or ctx.arrays(index)).leads] |= FROM_LEADS
+    origin[al.leads] |= FROM_LEADS
     for key in ra.strongest:
         origin[index.rows_with_entity(key)[:100]] |= FROM_AFFINITY
     rows = np.flatnonzero(origin)
@@ -304,7 +329,7 @@ def candidates(
         rows = np.union1d(rows, index.rows_in_groups(np.unique(index.group[rows])))
     if len(ra.gone_groups):
         rows = rows[~in_sorted(index.group[rows], ra.gone_groups)]
-    return rows, origin[rows]
+    return rows, origin[rows].astype(np.int64)
 
 
 def _groups_of(index: CandidateIndex, ids: frozenset[int]) -> np.ndarray:

@@ -103,20 +103,25 @@ def rank_index(
     # Only the top stories can reach the page: adding copies raises a story's best score but
     # never lowers another's, so the `first` best stories are the same ones as before.
     keep = ~muted & in_sorted(index.group[feats.rows], top)
-    slots = one_per_story(index, feats, final, keep, first=first)
+    stories = one_per_story(index, feats, final, keep, first=first)
     has_signal = not profile.cold or any(f.weight > 0 for f in follows)
-    slots = diversify(index, feats, slots, explore=explore and has_signal)
+    order, explored = diversify(index, feats, stories, explore=explore and has_signal)
     picks = []
-    for slot in slots[offset : offset + limit]:
+    for k, is_explore in zip(
+        order[offset : offset + limit].tolist(),
+        explored[offset : offset + limit].tolist(),
+        strict=True,
+    ):
+        pos = int(stories.head[k])
         picks.append(
             Pick(
-                article_id=int(index.ids[feats.rows[slot.pos]]),
-                score=round(slot.score, 6),
-                reason=_explain.explain(index, feats, slot.pos, al, explore=slot.explore),
-                matched=_explain.matched_labels(feats, slot.pos),
-                also=tuple(int(index.ids[feats.rows[p]]) for p in slot.also),
-                features=feats.x[slot.pos].copy(),
-                explore=slot.explore,
+                article_id=int(index.ids[feats.rows[pos]]),
+                score=round(float(stories.score[k]), 6),
+                reason=_explain.explain(index, feats, pos, al, explore=is_explore),
+                matched=_explain.matched_labels(feats, pos),
+                also=tuple(int(index.ids[feats.rows[p]]) for p in stories.also(k)),
+                features=feats.x[pos].copy(),
+                explore=is_explore,
             )
         )
     return picks

@@ -21,6 +21,7 @@ DIM = 384  # all-MiniLM-L6-v2
 TAXONOMY_WEIGHT = 0.8  # a taxonomy topic counts this much of its classifier score
 SUBJECT_SALIENCE = 0.3  # an entity this salient is a subject of its article
 ANN_MIN_ROWS = 20_000  # below this, nearest neighbours are found by brute force
+SIMS_BLOCK = 256  # rows converted from int8 at a time when scoring candidates
 
 
 def topic_strength(kind: str, score: float) -> float:
@@ -349,7 +350,12 @@ class _IVF:
     def sims(self, rows: np.ndarray, queries: np.ndarray) -> np.ndarray:
         pos = self.pos[rows]
         at = np.maximum(pos, 0)
-        out: np.ndarray = self.vec[at].astype(np.float32) @ queries.T
+        out = np.empty((len(rows), len(queries)), np.float32)
+        qt = queries.T
+        # a few hundred rows at a time: their float32 copy stays in the cache
+        for i in range(0, len(rows), SIMS_BLOCK):
+            block = np.take(self.vec, at[i : i + SIMS_BLOCK], axis=0)
+            out[i : i + SIMS_BLOCK] = block.astype(np.float32) @ qt
         out *= self.scale[at, None]
         out[pos < 0] = 0.0
         return out

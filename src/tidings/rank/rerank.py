@@ -3,7 +3,7 @@ maximal-marginal-relevance diversity at the top, and a few labelled exploration 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,11 +20,27 @@ EXPLORE_MIN_STORIES = 30  # no exploration in a feed with fewer stories than thi
 DIFFERENT_INTEREST = 0.35  # an exploration pick is below this cosine to every interest
 
 
-class Slot(NamedTuple):
-    pos: int  # index into the features' rows
-    score: float
-    also: tuple[int, ...]  # feature positions of the story's other copies
-    explore: bool = False
+@dataclass(frozen=True)
+class Stories:
+    """Stories ranked best first, each as the copy shown (a position in the features' rows),
+    its score (its best copy's) and its other copies."""
+
+    head: np.ndarray  # feature position of the copy shown
+    score: np.ndarray
+    members: np.ndarray  # feature positions of every copy, story by story, by article id
+    start: np.ndarray  # each story's span in `members`
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.head)
+
+    def also(self, k: int) -> tuple[int, ...]:
+        """Feature positions of story k's other copies."""
+        a, b = int(self.start[k]), int(self.end[k])
+        if b - a == 1:
+            return ()
+        head = int(self.head[k])
+        return tuple(p for p in self.members[a:b].tolist() if p != head)
 
 
 def one_per_story(
@@ -34,14 +50,15 @@ def one_per_story(
     keep: np.ndarray,
     *,
     first: int | None = None,
-) -> list[Slot]:
+) -> Stories:
     """Each story once, best stories first: shown as the copy that matches the reader's
     follows best (a followed source, author or entity), then the canonical copy, then the
     oldest; ranked as its best-scoring copy, carrying the others. Only the `first` best
     stories are returned when given."""
     pos = np.flatnonzero(keep)
     if len(pos) == 0:
-        return []
+        z = np.zeros(0, np.int64)
+        return Stories(z, np.zeros(0), z, z, z)
     rows = feats.rows[pos]
     groups = index.group[rows]
     canonical = index.duplicate_of[rows] < 0
@@ -55,18 +72,15 @@ def one_per_story(
     ranking = np.lexsort((-shown_ids, -best))
     if first is not None:
         ranking = ranking[:first]
-    # each story's copies by article id (the same group spans as `order`): its others
-    by_id = pos[np.lexsort((ids, groups))].tolist()
-    shown = pos[order[starts]].tolist()
-    bounds = list(zip(starts.tolist(), ends.tolist(), strict=True))
-    scores = best.tolist()
-    slots: list[Slot] = []
-    for k in ranking.tolist():
-        a, b = bounds[k]
-        head = shown[k]
-        others = () if b - a == 1 else tuple(p for p in by_id[a:b] if p != head)
-        slots.append(Slot(pos=head, score=scores[k], also=others))
-    return slots
+    # each story's copies by article id (the same group spans as `order`)
+    members = pos[np.lexsort((ids, groups))]
+    return Stories(
+        head=pos[order[starts]][ranking],
+        score=best[ranking],
+        members=members,
+        start=starts[ranking],
+        end=ends[ranking],
+    )
 
 
 def top_groups(
@@ -91,37 +105,39 @@ def top_groups(
 def diversify(
     index: CandidateIndex,
     feats: Features,
-    slots: list[Slot],
+    stories: Stories,
     *,
     top: int = TOP,
     source_cap: int = SOURCE_CAP,
     lam: float = MMR_LAMBDA,
     explore: bool = True,
-) -> list[Slot]:
-    """The first `top` stories chosen greedily by maximal marginal relevance (score against
-    similarity to the stories already chosen: embedding cosine and shared subjects), at most
-    `source_cap` from one source while other sources have stories left; exploration slots at
-    `EXPLORE_AT` hold the best story unlike anything the reader follows or reads. The rest
-    follow in score order."""
-    if len(slots) <= 1:
-        return slots
-    pool = slots[:POOL]
-    rest = slots[POOL:]
-    rows = feats.rows[[s.pos for s in pool]]
-    scores = np.asarray([s.score for s in pool])
+) -> tuple[np.ndarray, np.ndarray]:
+    """The order of the stories: the first `top` chosen greedily by maximal marginal
+    relevance (score against similarity to the stories already chosen: embedding cosine and
+    shared subjects), at most `source_cap` from one source while other sources have stories
+    left; exploration slots at `EXPLORE_AT` hold the best story unlike anything the reader
+    follows or reads. The rest follow in score order. Returns the stories' indices in that
+    order and which of them are exploration picks."""
+    n = len(stories)
+    if n <= 1:
+        return np.arange(n), np.zeros(n, dtype=bool)
+    k = min(n, POOL)
+    pos = stories.head[:k]
+    rows = feats.rows[pos]
+    scores = stories.score[:k]
     # relevance on the scores' own scale, but no finer than one unit: tiny score gaps
     # (freshness by minutes) must not outweigh a story being the same as one chosen
     span = max(float(scores.max() - scores.min()), 1.0)
-    rel = (scores - scores.min()) / span
+    relevance = lam * (scores - scores.min()) / span
     emb = index.vectors(rows)
     subj = take_entries(index.subjects, rows)
-    sizes = np.bincount(subj.pos, minlength=len(pool)).astype(np.float64)
+    sizes = np.bincount(subj.pos, minlength=k).astype(np.float64)
     # the pool's subjects as a small dense 0/1 matrix over the subjects it names
     names, col = np.unique(subj.col, return_inverse=True)
-    incidence = np.zeros((len(pool), len(names)), dtype=np.float32)
+    incidence = np.zeros((k, len(names)), dtype=np.float32)
     incidence[subj.pos, col] = 1.0
     sources = index.source[rows]
-    x = feats.x[[s.pos for s in pool]]
+    x = feats.x[pos]
     different = (
         (x[:, F["follow"]] <= 0)
         & (x[:, F["interest_max"]] < DIFFERENT_INTEREST)
@@ -129,22 +145,23 @@ def diversify(
         & (x[:, F["topic_affinity"]] <= 0)
     )
     quality = x[:, F["freshness"]] + x[:, F["popularity"]] + x[:, F["story_size"]]
-    do_explore = explore and len(slots) >= EXPLORE_MIN_STORIES
+    do_explore = explore and n >= EXPLORE_MIN_STORIES
     _, source_of = np.unique(sources, return_inverse=True)
-    counts = np.zeros(int(source_of.max()) + 1 if len(source_of) else 0, dtype=np.int64)
+    counts = np.zeros(int(source_of.max()) + 1, dtype=np.int64)
     attributed = sources >= 0
     chosen: list[int] = []
     flags: list[bool] = []
-    taken = np.zeros(len(pool), dtype=bool)
-    max_sim = np.zeros(len(pool))
-    relevance = lam * rel
-    for position in range(min(top, len(pool))):
+    taken = np.zeros(k, dtype=bool)
+    max_sim = np.zeros(k)
+    value = np.empty(k)
+    for position in range(min(top, k)):
         if do_explore and position in EXPLORE_AT and (~taken & different).any():
             cand = np.flatnonzero(~taken & different)
             pick = int(cand[np.argmax(quality[cand])])
             is_explore = True
         else:
-            value = relevance - (1.0 - lam) * max_sim
+            np.multiply(max_sim, -(1.0 - lam), out=value)
+            value += relevance
             value[taken] = -np.inf
             pick = int(np.argmax(value))
             if counts[source_of[pick]] >= source_cap and attributed[pick]:
@@ -159,15 +176,14 @@ def diversify(
         chosen.append(pick)
         flags.append(is_explore)
         counts[source_of[pick]] += 1
-        # similarity to the story just chosen: embedding cosine and shared subjects (Jaccard)
-        cos = np.clip(emb @ emb[pick], 0.0, 1.0)
+        # similarity to the story just chosen: embedding cosine and shared subjects (Jaccard;
+        # a union of 0 subjects shares none)
+        sim = np.clip(emb @ emb[pick], 0.0, 1.0) * 0.7
         shared = incidence @ incidence[pick]
-        union = sizes + sizes[pick] - shared
-        jacc = np.divide(shared, union, out=np.zeros_like(union), where=union > 0)
-        max_sim = np.maximum(max_sim, 0.7 * cos + 0.3 * jacc)
-    head = [
-        Slot(pos=pool[i].pos, score=pool[i].score, also=pool[i].also, explore=f)
-        for i, f in zip(chosen, flags, strict=True)
-    ]
-    tail = [pool[i] for i in range(len(pool)) if not taken[i]]
-    return head + tail + rest
+        sim += 0.3 * shared / np.maximum(sizes + sizes[pick] - shared, 1.0)
+        np.maximum(max_sim, sim, out=max_sim)
+    head = np.asarray(chosen, dtype=np.int64)
+    order = np.concatenate([head, np.flatnonzero(~taken), np.arange(k, n)])
+    explored = np.zeros(n, dtype=bool)
+    explored[head[np.asarray(flags, dtype=bool)]] = True
+    return order, explored[order]
