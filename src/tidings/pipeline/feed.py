@@ -62,7 +62,7 @@ PER_INTEREST = 100  # nearest articles of each interest vector that are candidat
 # (under 1 kB each): 2,000 active readers' first pages name ~26k articles and ~42k copies.
 ARTICLE_CACHE = 50_000
 HEADLINE_CACHE = 100_000
-SHOWN_REUSE_S = 60.0  # a reader's settled showings are read again after this long
+SHOWN_REUSE_S = 300.0  # a reader's settled showings are read again after this long
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,8 @@ class FeedService:
     def _shown_of(self, reader_id: int, when: datetime) -> tuple[np.ndarray, np.ndarray]:
         """How often each article was shown to the reader on pages that have settled (served
         `SHOWN_SETTLE` ago or earlier), read again after `SHOWN_REUSE_S`: a page settles
-        ten minutes after it was served, so a minute's delay changes nothing a reader sees."""
+        ten minutes after it was served and counts for three days, so a few minutes' delay
+        changes nothing a reader sees."""
         until = when - SHOWN_SETTLE
         with self._lock:
             hit = self._shown.get(reader_id)

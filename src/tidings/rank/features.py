@@ -182,17 +182,14 @@ class ReaderArrays:
     # the "fewer like this" subjects these were made for, and their subject columns (sorted)
     disliked: frozenset[str] = frozenset()
     disliked_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    # for one request: the rows sharing any of those subjects (sorted), and how many
-    fewer: tuple[np.ndarray, np.ndarray] | None = None
 
     def for_request(self, index: CandidateIndex) -> ReaderArrays:
-        """These arrays with what one request looks up quickly: dense weights and the rows
-        sharing "fewer like this" subjects (too big to keep for every reader)."""
+        """These arrays with dense weights for one request's lookups (too big to keep for
+        every reader)."""
         return replace(
             self,
             entity_w=self.entity_w.densified(len(index.entity_keys)),
             topic_w=self.topic_w.densified(len(index.topic_keys)),
-            fewer=_sharing(index, self.disliked_cols),
         )
 
 
@@ -244,17 +241,6 @@ def _coread_rows(user: np.ndarray | None, items: np.ndarray | None, k: int = COR
     k = min(k, len(scores))
     out: np.ndarray = np.argpartition(-scores, k - 1)[:k].astype(np.int64)
     return out
-
-
-def _sharing(index: CandidateIndex, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows about any of these subject columns (sorted) and how many of them each is
-    about."""
-    if len(cols) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    by_col = index.subjects_by_col
-    hits = np.concatenate([by_col.indices[by_col.indptr[c] : by_col.indptr[c + 1]] for c in cols])
-    rows, shared = np.unique(hits, return_counts=True)
-    return rows.astype(np.int64), shared.astype(np.int64)
 
 
 def _subject_cols(index: CandidateIndex, subjects: frozenset[str]) -> np.ndarray:
@@ -412,12 +398,15 @@ def compute(
     if ctx.collab_user is not None and ctx.collab_items is not None and len(ctx.collab_items):
         x[:, F["collaborative"]] = ctx.collab_items[rows] @ ctx.collab_user
     if ctx.disliked_subjects:
-        if ra.disliked == ctx.disliked_subjects and ra.fewer is not None:
-            fewer_rows, fewer_shared = ra.fewer
-        else:
-            fewer_rows, fewer_shared = _sharing(index, _subject_cols(index, ctx.disliked_subjects))
-        shared = _lookup_sorted(rows, fewer_rows, fewer_shared.astype(np.float64))
-        x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
+        cols = (
+            ra.disliked_cols
+            if ra.disliked == ctx.disliked_subjects
+            else _subject_cols(index, ctx.disliked_subjects)
+        )
+        if len(cols):
+            subj = take_entries(index.subjects, rows)
+            shared = np.bincount(subj.pos[in_sorted(subj.col, cols)], minlength=m)
+            x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
     x[:, F["has_embedding"]] = index.has_emb[rows]
     feats = Features(
         rows=rows,

@@ -204,7 +204,6 @@ class CandidateIndex:
         self.subjects = _csr(s_rows, s_cols, [1.0] * len(s_rows), (n, len(self.subject_col)))
         self.topics_by_col = self.topics.tocsc()
         self.entities_by_col = self.entities.tocsc()
-        self.subjects_by_col = self.subjects.tocsc()
         # How specific each entity is (inverse document frequency in the window, 0..1): an
         # affinity to "United States", named in a quarter of the news, says less about a
         # reader than one to "Wang Yi".
