@@ -5,12 +5,12 @@ Afghanistan stories in the next feed."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from support import FeedServer
-from tidings.core import Article, Event, EventKind, FollowKind, SourceKind
+from tidings.core import Article, Event, EventKind, FollowKind, Source, SourceKind
 from tidings.core.text import utcnow
 from tidings.pipeline import Pipeline, reader_feed
 
@@ -34,22 +34,28 @@ RUGBY = Article(
 )
 
 
-@pytest.mark.parametrize(("kind", "value"), [("topic", "Afghanistan"), ("entity", "Wang Yi")])
-def test_follow_hide_and_fewer_like_this_on_the_seed(
-    pipeline: Pipeline, feed_server: FeedServer, seed_text: str, kind: str, value: str
-) -> None:
-    store = pipeline.store
-    pipeline.refresh([pipeline.add_source(feed_server.serve("/seed.txt", seed_text, "text/plain"))])
-    other = store.sources.add("https://wire.example/", SourceKind.FEED)
-    now = utcnow()
+def _wire_stories(pipeline: Pipeline, now: datetime) -> Source:
+    """A wire source with the Kabul story (3 h old) and the rugby one (1 h old), enriched."""
+    wire = pipeline.store.sources.add("https://wire.example/", SourceKind.FEED)
     pipeline.save_articles(
-        other,
+        wire,
         [
             replace(KABUL, published=now - timedelta(hours=3)),
             replace(RUGBY, published=now - timedelta(hours=1)),
         ],
     )
     pipeline.enrich_pending()
+    return wire
+
+
+@pytest.mark.parametrize(("kind", "value"), [("topic", "Afghanistan"), ("entity", "Wang Yi")])
+def test_follow_hide_and_fewer_like_this_on_the_seed(
+    pipeline: Pipeline, feed_server: FeedServer, seed_text: str, kind: str, value: str
+) -> None:
+    store = pipeline.store
+    pipeline.refresh([pipeline.add_source(feed_server.serve("/seed.txt", seed_text, "text/plain"))])
+    now = utcnow()
+    other = _wire_stories(pipeline, now)
     reader = store.readers.create("reader")
     store.readers.follow(reader.id, FollowKind(kind), value)
     feed = reader_feed(store, reader.id, now=now)
@@ -81,16 +87,8 @@ def test_follows_and_mutes_made_anywhere_take_effect_on_the_next_feed(pipeline: 
     unfollow made by another process (the CLI, another server worker) moves the reader's
     follows version, so the very next feed sees it."""
     store = pipeline.store
-    src = store.sources.add("https://wire.example/", SourceKind.FEED)
     now = utcnow()
-    pipeline.save_articles(
-        src,
-        [
-            replace(KABUL, published=now - timedelta(hours=3)),
-            replace(RUGBY, published=now - timedelta(hours=1)),
-        ],
-    )
-    pipeline.enrich_pending()
+    _wire_stories(pipeline, now)
     reader = store.readers.create("reader")
 
     def order() -> list[str]:

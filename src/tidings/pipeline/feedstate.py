@@ -121,9 +121,9 @@ class FeedState:
                 self._checked = now
                 if not self._rebuilding:
                     self._rebuilding = True
-                    threading.Thread(
-                        target=self._refresh_index, daemon=True, name="feed-index"
-                    ).start()
+                    self._in_background(
+                        self._refresh_index, "refreshing the feed index", "_rebuilding"
+                    )
                 return current
         mark = self.store.ranking.watermark()
         with self._lock:
@@ -134,17 +134,27 @@ class FeedState:
         return self._rebuild(mark)
 
     def _refresh_index(self) -> None:
-        try:
-            mark = self.store.ranking.watermark()
-            with self._lock:
-                same = mark == self._watermark
-            if not same:
-                self._rebuild(mark)
-        except Exception:  # the current index serves on; the next check tries again
-            log.exception("refreshing the feed index failed")
-        finally:
-            with self._lock:
-                self._rebuilding = False
+        mark = self.store.ranking.watermark()
+        with self._lock:
+            same = mark == self._watermark
+        if not same:
+            self._rebuild(mark)
+
+    def _in_background(self, work: Callable[[], object], what: str, busy: str) -> None:
+        """`work` in a thread of its own; the busy flag named `busy` (set by the caller) is
+        cleared when it ends. A failure is logged: what is current serves on, the next check
+        tries again."""
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("%s failed", what)
+            finally:
+                with self._lock:
+                    setattr(self, busy, False)
+
+        threading.Thread(target=run, daemon=True, name=f"feed-{busy.strip('_')}").start()
 
     def _rebuild(self, mark: object) -> CandidateIndex:
         with self._build_lock:  # one build at a time; a second caller takes the first's
@@ -223,20 +233,11 @@ class FeedState:
                 if self._stats_busy or time.monotonic() - current.at < self.stats_ttl:
                     return current
                 self._stats_busy = True
-                threading.Thread(
-                    target=self._refresh_stats, args=(now,), daemon=True, name="feed-stats"
-                ).start()
+                self._in_background(
+                    lambda: self._read_stats(now), "reading the feed statistics", "_stats_busy"
+                )
                 return current
         return self._read_stats(now)
-
-    def _refresh_stats(self, now: datetime) -> None:
-        try:
-            self._read_stats(now)
-        except Exception:  # the previous statistics serve on; the next request tries again
-            log.exception("reading the feed statistics failed")
-        finally:
-            with self._lock:
-                self._stats_busy = False
 
     def _read_stats(self, now: datetime) -> Stats:
         opened = self._read_opens(now)
