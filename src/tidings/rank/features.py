@@ -405,7 +405,9 @@ def compute(
         )
         if len(cols):
             subj = take_entries(index.subjects, rows)
-            shared = np.bincount(subj.pos[in_sorted(subj.col, cols)], minlength=m)
+            disliked = np.zeros(len(index.subject_keys), dtype=bool)
+            disliked[cols] = True
+            shared = np.bincount(subj.pos[disliked[subj.col]], minlength=m)
             x[:, F["fewer_overlap"]] = np.minimum(shared, 3)
     x[:, F["has_embedding"]] = index.has_emb[rows]
     feats = Features(
@@ -441,15 +443,6 @@ def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
     out: np.ndarray = sorted_keys[at] == values
-    return out
-
-
-def _column(entries: Entries, col: int | None) -> np.ndarray:
-    """Column `col` of the rows' entries as a dense vector (zeros for None)."""
-    out = np.zeros(entries.m, np.float32)
-    if col is not None:
-        hit = np.flatnonzero(entries.col == col)
-        out[entries.pos[hit]] = entries.val[hit]
     return out
 
 
@@ -502,27 +495,58 @@ def _matches(
     """How strongly each follow matches each candidate (0..1), rows × follows."""
     m = len(rows)
     out = np.zeros((m, len(follows)), dtype=np.float32)
+    t = _follow_columns(topics, index.topic_col, len(index.topic_keys), follows)
+    e = _follow_columns(ents, index.entity_col, len(index.entity_keys), follows)
+    sal = np.maximum(e - 1.0, 0.0)
     for j, f in enumerate(follows):
         if f.kind is FollowKind.SOURCE:
             if f.value.isdigit():
                 out[:, j] = np.where(index.source[rows] == int(f.value), SOURCE, 0.0)
-            continue
-        if f.kind is FollowKind.AUTHOR:
+        elif f.kind is FollowKind.AUTHOR:
             out[:, j] = [
                 AUTHOR if b and f.value in b else 0.0 for b in (index.bylines[r] for r in rows)
             ]
-            continue
-        t = _column(topics, index.topic_col.get(f.value))
-        e = _column(ents, index.entity_col.get(f.value))
-        sal = np.maximum(e - 1.0, 0.0)
-        if f.kind is FollowKind.TOPIC:
+        elif f.kind is FollowKind.TOPIC:
+            tj, ej = t[:, j], e[:, j]
             out[:, j] = np.where(
-                t > 0, TOPIC_TAG * t, np.where(e > 0, TOPIC_AS_ENTITY * np.maximum(sal, 0.2), 0.0)
+                tj > 0,
+                TOPIC_TAG * tj,
+                np.where(ej > 0, TOPIC_AS_ENTITY * np.maximum(sal[:, j], 0.2), 0.0),
             )
         elif f.kind is FollowKind.ENTITY:
+            tj, ej = t[:, j], e[:, j]
             out[:, j] = np.where(
-                e > 0,
-                ENTITY_BASE + ENTITY_SALIENCE * sal,
-                np.where(t > 0, ENTITY_AS_TOPIC * t, 0.0),
+                ej > 0,
+                ENTITY_BASE + ENTITY_SALIENCE * sal[:, j],
+                np.where(tj > 0, ENTITY_AS_TOPIC * tj, 0.0),
             )
+    return out
+
+
+def _follow_columns(
+    entries: Entries, col_of: Mapping[str, int], width: int, follows: Sequence[Follow]
+) -> np.ndarray:
+    """The candidates' values in the columns the follows name, rows × follows (0 where a
+    follow names no column or a row has no entry), in one pass over the entries."""
+    out = np.zeros((entries.m, len(follows)), np.float32)
+    named = [
+        (j, c)
+        for j, f in enumerate(follows)
+        if f.kind in (FollowKind.TOPIC, FollowKind.ENTITY)
+        and (c := col_of.get(f.value)) is not None
+    ]
+    if not named:
+        return out
+    follow_of = np.full(width, -1, np.int64)
+    for j, c in named:  # two follows of one key (a topic and an entity) share its column
+        follow_of[c] = j
+    which = follow_of[entries.col]
+    hit = np.flatnonzero(which >= 0)
+    out[entries.pos[hit], which[hit]] = entries.val[hit]
+    by_col: dict[int, list[int]] = {}
+    for j, c in named:
+        by_col.setdefault(c, []).append(j)
+    for js in by_col.values():
+        for j in js[:-1]:
+            out[:, j] = out[:, js[-1]]
     return out

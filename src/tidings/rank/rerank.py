@@ -132,10 +132,12 @@ def diversify(
     emb = index.vectors(rows)
     subj = take_entries(index.subjects, rows)
     sizes = np.bincount(subj.pos, minlength=k).astype(np.float64)
-    # the pool's subjects as a small dense 0/1 matrix over the subjects it names
+    # the pool's subjects as a small dense 0/1 matrix, subject by story, over the subjects it
+    # names (a chosen story's few subjects are then a few contiguous rows of it)
     names, col = np.unique(subj.col, return_inverse=True)
-    incidence = np.zeros((k, len(names)), dtype=np.float32)
-    incidence[subj.pos, col] = 1.0
+    incidence = np.zeros((len(names), k), dtype=np.float32)
+    incidence[col, subj.pos] = 1.0
+    first_entry = np.r_[0, np.cumsum(sizes, dtype=np.int64)]
     sources = index.source[rows]
     x = feats.x[pos]
     different = (
@@ -152,8 +154,11 @@ def diversify(
     chosen: list[int] = []
     flags: list[bool] = []
     taken = np.zeros(k, dtype=bool)
+    base = relevance.astype(np.float64)  # relevance, -inf once chosen
     max_sim = np.zeros(k)
     value = np.empty(k)
+    sim = np.empty(k, dtype=np.float32)
+    union = np.empty(k)
     for position in range(min(top, k)):
         if do_explore and position in EXPLORE_AT and (~taken & different).any():
             cand = np.flatnonzero(~taken & different)
@@ -161,8 +166,7 @@ def diversify(
             is_explore = True
         else:
             np.multiply(max_sim, -(1.0 - lam), out=value)
-            value += relevance
-            value[taken] = -np.inf
+            value += base
             pick = int(np.argmax(value))
             if counts[source_of[pick]] >= source_cap and attributed[pick]:
                 allowed = ~taken & ((counts[source_of] < source_cap) | ~attributed)
@@ -173,14 +177,22 @@ def diversify(
                         pick = other
             is_explore = False
         taken[pick] = True
+        base[pick] = -np.inf
         chosen.append(pick)
         flags.append(is_explore)
         counts[source_of[pick]] += 1
-        # similarity to the story just chosen: embedding cosine and shared subjects (Jaccard;
-        # a union of 0 subjects shares none)
-        sim = np.clip(emb @ emb[pick], 0.0, 1.0) * 0.7
-        shared = incidence @ incidence[pick]
-        sim += 0.3 * shared / np.maximum(sizes + sizes[pick] - shared, 1.0)
+        # similarity to the story just chosen: embedding cosine (0..1) and shared subjects
+        # (Jaccard; a union of 0 subjects shares none)
+        np.matmul(emb, emb[pick], out=sim)
+        np.maximum(sim, 0.0, out=sim)
+        np.minimum(sim, 1.0, out=sim)
+        shared = incidence[col[first_entry[pick] : first_entry[pick + 1]]].sum(axis=0)
+        np.add(sizes, sizes[pick], out=union)
+        union -= shared
+        np.maximum(union, 1.0, out=union)
+        shared *= 0.3
+        sim *= 0.7
+        sim += shared / union
         np.maximum(max_sim, sim, out=max_sim)
     head = np.asarray(chosen, dtype=np.int64)
     order = np.concatenate([head, np.flatnonzero(~taken), np.arange(k, n)])
