@@ -63,3 +63,18 @@ def test_feed_route_answers_feed_out(client: TestClient) -> None:
     feed = FeedOut.model_validate_json(r.content)
     assert [it.rank for it in feed.items] == list(range(1, 8))
     assert feed.items[0].reason == "Because you follow Afghanistan"
+
+
+def test_other_copies_follow_the_item(client: TestClient, store: Store) -> None:
+    """The array of an item's other copies is reused only for the same copies: a story that
+    gains or loses a copy is serialised again."""
+    rid = new_reader(client, "Reader")
+    page = feed_service(store).page(rid, limit=6, log_impressions=False)
+    assert len(page.items) == 6
+    head, *rest = page.items
+    pieces = FeedJson()
+    for also in ((rest[0].article, rest[1].article), (rest[1].article,), ()):
+        shaped = replace(page, items=[replace(head, also=also), *rest])
+        got = json.loads(pieces.page(shaped, 0))
+        assert got == _model(shaped, 0)
+        assert [a["id"] for a in got["items"][0]["also_reported_by"]] == [a.id for a in also]

@@ -6,6 +6,7 @@ follows). The bytes parse to exactly what `FeedOut` gives (tests/api hold them t
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -19,8 +20,21 @@ from tidings.pipeline.feed import FeedPage
 from tidings.store.stories import StoryRow
 
 PIECES = 200_000  # serialised summaries, headlines and stories kept (about 0.5 kB each)
+# (and a tenth as many arrays of a shown article's other copies' headlines)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+# Reasons and matched follows repeat across items and readers ("Because you follow World"):
+# each is serialised once.
+@functools.lru_cache(maxsize=20_000)
+def _text(s: str) -> str:
+    return _dumps(s)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _labels(labels: tuple[str, ...]) -> str:
+    return _dumps(list(labels))
 
 
 class FeedJson:
@@ -31,6 +45,8 @@ class FeedJson:
     def __init__(self, size: int = PIECES) -> None:
         self._size = size
         self._pieces: OrderedDict[tuple[int, str], tuple[int, str]] = OrderedDict()
+        # per shown article: (index serial, its other copies' ids, their headlines' array)
+        self._also_of: OrderedDict[int, tuple[int, tuple[int, ...], str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def page(self, page: FeedPage, offset: int) -> bytes:
@@ -50,14 +66,14 @@ class FeedJson:
                         ',"score":',
                         _dumps(float(it.score)),
                         ',"reason":',
-                        _dumps(it.reason),
+                        _text(it.reason),
                         ',"matched":',
-                        _dumps(list(it.matched)),
+                        _labels(it.matched),
                         ',"article":',
                         self._summary(it.article, page.serial),
-                        ',"also_reported_by":[',
-                        ",".join(self._headline(c, page.serial) for c in it.also),
-                        '],"story":',
+                        ',"also_reported_by":',
+                        self._also(it.article.id, it.also, page.serial),
+                        ',"story":',
                         "null" if story is None else self._story(story, page.serial),
                         ',"explore":',
                         "true" if it.explore else "false",
@@ -73,6 +89,25 @@ class FeedJson:
 
     def _headline(self, art: StoredArticle, serial: int) -> str:
         return self._cached(art.id, "headline", serial, lambda: AlsoReportedOut.of(art))
+
+    def _also(self, head: int, also: tuple[StoredArticle, ...], serial: int) -> str:
+        """The other copies' headlines as one JSON array, kept per shown article with the ids
+        it was made of (a story gains copies when a new index is built)."""
+        if not also:
+            return "[]"
+        ids = tuple(a.id for a in also)
+        with self._lock:
+            hit = self._also_of.get(head)
+            if hit is not None and hit[0] == serial and hit[1] == ids:
+                self._also_of.move_to_end(head)
+                return hit[2]
+        text = "[" + ",".join(self._headline(c, serial) for c in also) + "]"
+        with self._lock:
+            self._also_of[head] = (serial, ids, text)
+            self._also_of.move_to_end(head)
+            while len(self._also_of) > self._size // 10:
+                self._also_of.popitem(last=False)
+        return text
 
     def _story(self, story: StoryRow, serial: int) -> str:
         return self._cached(story.id, "story", serial, lambda: StoryRefOut.of(story))
