@@ -24,6 +24,7 @@ from tidings.store._article_rows import (
     to_stored,
     topics_for,
 )
+from tidings.store.engine import read_once
 from tidings.store.tables import (
     article_entities,
     article_topics,
@@ -437,7 +438,7 @@ class ArticleRepository:
         if not ids:
             return []
         c = articles.c
-        with self._engine.connect() as conn:
+        with read_once(self._engine) as conn:
             rows = conn.execute(
                 sa.select(
                     c.id,

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tidings.core import ArticleSignals, EventKind, FollowKind
 from tidings.core.text import as_utc, utcnow
 from tidings.store._article_rows import KIND_OF_ORIGIN
+from tidings.store.engine import read_once
 from tidings.store.tables import (
     article_entities,
     article_topics,
@@ -313,7 +314,7 @@ class RankingRepository:
                 and r["at"] >= since
                 and (until is None or r["at"] < until)
             ]
-        with self._engine.connect() as conn:
+        with read_once(self._engine) as conn:
             rows = conn.execute(q.order_by(feed_impressions.c.at.desc()).limit(pages)).all()
         # a page written between the two reads is in both: count it once
         unique = {(as_utc(at), tuple(ids or ())) for at, ids in rows}

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tidings.core import ConflictError, Follow, FollowKind, InvalidInputError, NotFoundError, Reader
 from tidings.core.text import as_utc, normalise_key, utcnow
+from tidings.store.engine import read_once
 from tidings.store.tables import events, follows, readers, topics
 from tidings.store.understanding import entities_named
 
@@ -89,7 +90,7 @@ class ReaderRepository:
     def state(self, reader_id: int) -> ReaderState:
         """The reader with their event marker and follows version, in one query
         (NotFoundError for an unknown reader)."""
-        with self._engine.connect() as conn:
+        with read_once(self._engine) as conn:
             row = conn.execute(_STATE, {"reader_id": reader_id}).first()
         if row is None:
             raise NotFoundError(f"no reader with id {reader_id}")
@@ -182,7 +183,7 @@ class ReaderRepository:
         return res.rowcount > 0
 
     def follows(self, reader_id: int) -> builtins.list[Follow]:
-        with self._engine.connect() as conn:
+        with read_once(self._engine) as conn:
             rows = conn.execute(_FOLLOWS, {"reader_id": reader_id}).all()
         return [
             Follow(

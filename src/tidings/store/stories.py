@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from tidings.core import NotFoundError
 from tidings.core.text import as_utc, utcnow
+from tidings.store.engine import read_once
 from tidings.store.tables import article_entities, articles, entities, stories
 
 __all__ = ["StoryMember", "StoryRepository", "StoryRow"]
@@ -190,7 +191,7 @@ class StoryRepository:
         wanted = sorted(set(story_ids))
         if not wanted:
             return {}
-        with self._engine.connect() as conn:
+        with read_once(self._engine) as conn:
             rows = conn.execute(sa.select(stories).where(stories.c.id.in_(wanted))).all()
         return {r.id: _story_row(r, ()) for r in rows}
 
