@@ -70,7 +70,7 @@ def test_a_profile_is_built_once_for_every_process_and_again_after_a_new_event(
     assert built.reads == 1 and before[0] == "Kabul report number 20"
     store.ranking.flush_impressions()  # the deferred write of the profile
     stored = store.ranking.stored_profile(reader.id)
-    assert stored is not None and stored.marker == store.events.marker(reader.id)
+    assert stored is not None and stored.marker == store.readers.state(reader.id).marker
 
     # another process: the same feed from the stored profile, the events not read
     other_store = Store.open(db_url)

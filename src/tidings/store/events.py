@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from tidings.core import Event, EventKind
 from tidings.core.text import as_utc, utcnow
-from tidings.store.readers import ReaderRepository
 from tidings.store.tables import events
 
 _KINDS = {k.value: k for k in EventKind}
@@ -57,11 +56,6 @@ class EventRepository:
             )
             for r in rows
         ]
-
-    def marker(self, reader_id: int) -> tuple[int, int]:
-        """(number of events, newest event id) of a reader: changes with every new event
-        (NotFoundError for an unknown reader: one query answers both)."""
-        return ReaderRepository(self._engine).state(reader_id).marker
 
     def readers_per_article(self, *, since: datetime) -> dict[int, int]:
         """How many distinct readers opened (clicked or read) each article since `since`:
