@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from pydantic import BaseModel
 
 from tidings.api.schemas import AlsoReportedOut, ArticleSummaryOut, ReaderOut, StoryRefOut
 from tidings.core import StoredArticle
+from tidings.core.lru import Lru
 from tidings.pipeline.feed import FeedPage
 from tidings.store.stories import StoryRow
 
@@ -43,11 +42,9 @@ class FeedJson:
     afresh for a new index, and enrichment that changes an article changes the index."""
 
     def __init__(self, size: int = PIECES) -> None:
-        self._size = size
-        self._pieces: OrderedDict[tuple[int, str], tuple[int, str]] = OrderedDict()
+        self._pieces: Lru[tuple[int, str], tuple[int, str]] = Lru(size)
         # per shown article: (index serial, its other copies' ids, their headlines' array)
-        self._also_of: OrderedDict[int, tuple[int, tuple[int, ...], str]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._also_of: Lru[int, tuple[int, tuple[int, ...], str]] = Lru(size // 10)
 
     def page(self, page: FeedPage, offset: int) -> bytes:
         reader = ReaderOut(
@@ -96,17 +93,11 @@ class FeedJson:
         if not also:
             return "[]"
         ids = tuple(a.id for a in also)
-        with self._lock:
-            hit = self._also_of.get(head)
-            if hit is not None and hit[0] == serial and hit[1] == ids:
-                self._also_of.move_to_end(head)
-                return hit[2]
+        hit = self._also_of.get(head)
+        if hit is not None and hit[0] == serial and hit[1] == ids:
+            return hit[2]
         text = "[" + ",".join(self._headline(c, serial) for c in also) + "]"
-        with self._lock:
-            self._also_of[head] = (serial, ids, text)
-            self._also_of.move_to_end(head)
-            while len(self._also_of) > self._size // 10:
-                self._also_of.popitem(last=False)
+        self._also_of.put(head, (serial, ids, text))
         return text
 
     def _story(self, story: StoryRow, serial: int) -> str:
@@ -114,15 +105,9 @@ class FeedJson:
 
     def _cached(self, key_id: int, kind: str, serial: int, make: Callable[[], BaseModel]) -> str:
         key = (key_id, kind)
-        with self._lock:
-            hit = self._pieces.get(key)
-            if hit is not None and hit[0] == serial:
-                self._pieces.move_to_end(key)
-                return hit[1]
+        hit = self._pieces.get(key)
+        if hit is not None and hit[0] == serial:
+            return hit[1]
         text = make().model_dump_json()
-        with self._lock:
-            self._pieces[key] = (serial, text)
-            self._pieces.move_to_end(key)
-            while len(self._pieces) > self._size:
-                self._pieces.popitem(last=False)
+        self._pieces.put(key, (serial, text))
         return text

@@ -8,7 +8,6 @@ import logging
 import threading
 import time
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ import numpy as np
 from anyio import CapacityLimiter
 
 from tidings.core import Follow, FollowKind, Reader, Settings, StoredArticle
+from tidings.core.lru import Lru
 from tidings.core.text import utcnow
 from tidings.pipeline.feedstate import FeedState
 from tidings.rank import (
@@ -123,17 +123,17 @@ class FeedService:
         self._scorer: Scorer = HandScorer()
         self._scorer_stamp: object = None
         self._scorer_checked = 0.0
-        self._profiles: OrderedDict[int, _Reader] = OrderedDict()
+        self._profiles: Lru[int, _Reader] = Lru(PROFILE_CACHE)
         self._coread: CoReadModel | None = None
         self._coread_serial = 0  # moves with every model loaded
         # articles, other coverage (headlines) and stories of feed pages, kept while the index
         # they were loaded under serves (a rebuild may follow enrichment that changed them)
         self._cached_under = 0  # the serial of that index
-        self._articles: OrderedDict[int, StoredArticle] = OrderedDict()
-        self._headlines: OrderedDict[int, StoredArticle] = OrderedDict()
-        self._story_rows: OrderedDict[int, StoryRow] = OrderedDict()
-        self._follows: OrderedDict[int, _Follows] = OrderedDict()
-        self._shown: OrderedDict[int, _Shown] = OrderedDict()
+        self._articles: Lru[int, StoredArticle] = Lru(ARTICLE_CACHE)
+        self._headlines: Lru[int, StoredArticle] = Lru(HEADLINE_CACHE)
+        self._story_rows: Lru[int, StoryRow] = Lru(ARTICLE_CACHE)
+        self._follows: Lru[int, _Follows] = Lru(PROFILE_CACHE)
+        self._shown: Lru[int, _Shown] = Lru(PROFILE_CACHE)
         self._coread_items: tuple[int, np.ndarray] | None = None  # (id of index, factors)
         # canonical keys of followed entity names, per index: (id of index, names → keys)
         self._canonical: tuple[int, dict[tuple[str, ...], dict[str, str]]] = (0, {})
@@ -151,10 +151,7 @@ class FeedService:
         and stored, for every serving process and restart; it is built again when the reader
         does something new (their event marker moves) or it is older than
         `PROFILE_MAX_AGE`. This process keeps the last `PROFILE_CACHE` readers' in memory."""
-        with self._lock:
-            hit = self._profiles.get(reader_id)
-            if hit is not None:
-                self._profiles.move_to_end(reader_id)
+        hit = self._profiles.get(reader_id)
         if hit is not None and (hit.marker != marker or not _fresh(hit.built_at, now)):
             hit = None
         if hit is not None and hit.index_id == index.serial and hit.model == self._coread_serial:
@@ -173,11 +170,7 @@ class FeedService:
             index.serial,
             self._coread_serial,
         )
-        with self._lock:
-            self._profiles[reader_id] = state
-            self._profiles.move_to_end(reader_id)
-            while len(self._profiles) > PROFILE_CACHE:
-                self._profiles.popitem(last=False)
+        self._profiles.put(reader_id, state)
         return state
 
     def _stored_or_built(
@@ -236,16 +229,11 @@ class FeedService:
     def _follows_of(self, reader_id: int, version: int, index: CandidateIndex) -> list[Follow]:
         """The reader's follows (entity names resolved), kept until their follows version
         moves or the index is rebuilt."""
-        with self._lock:
-            hit = self._follows.get(reader_id)
+        hit = self._follows.get(reader_id)
         if hit is not None and hit.version == version and hit.index_id == index.serial:
             return hit.follows
         follows = self._resolved(self.store.readers.follows(reader_id), index)
-        with self._lock:
-            self._follows[reader_id] = _Follows(version, index.serial, follows)
-            self._follows.move_to_end(reader_id)
-            while len(self._follows) > PROFILE_CACHE:
-                self._follows.popitem(last=False)
+        self._follows.put(reader_id, _Follows(version, index.serial, follows))
         return follows
 
     def _shown_of(self, reader_id: int, when: datetime) -> tuple[np.ndarray, np.ndarray]:
@@ -254,8 +242,7 @@ class FeedService:
         ten minutes after it was served and counts for three days, so a few minutes' delay
         changes nothing a reader sees."""
         until = when - SHOWN_SETTLE
-        with self._lock:
-            hit = self._shown.get(reader_id)
+        hit = self._shown.get(reader_id)
         if (
             hit is not None
             and time.monotonic() - hit.at < SHOWN_REUSE_S
@@ -266,11 +253,7 @@ class FeedService:
         ids = np.fromiter(shown.keys(), np.int64, len(shown))
         order = np.argsort(ids)
         counts = (ids[order], np.fromiter(shown.values(), np.int64, len(shown))[order])
-        with self._lock:
-            self._shown[reader_id] = _Shown(time.monotonic(), until, counts)
-            self._shown.move_to_end(reader_id)
-            while len(self._shown) > PROFILE_CACHE:
-                self._shown.popitem(last=False)
+        self._shown.put(reader_id, _Shown(time.monotonic(), until, counts))
         return counts
 
     def _caches_for(self, index: CandidateIndex) -> None:
@@ -278,46 +261,35 @@ class FeedService:
         with self._lock:
             if self._cached_under != index.serial:
                 self._cached_under = index.serial
-                self._articles, self._headlines = OrderedDict(), OrderedDict()
-                self._story_rows = OrderedDict()
+                self._articles = Lru(ARTICLE_CACHE)
+                self._headlines = Lru(HEADLINE_CACHE)
+                self._story_rows = Lru(ARTICLE_CACHE)
 
     def stories_of(self, story_ids: list[int]) -> dict[int, StoryRow]:
         """These stories (size, lead article and title), from a cache kept until the index is
         rebuilt (new articles change stories)."""
-        with self._lock:
-            cache = self._story_rows
-            found = {s: cache[s] for s in story_ids if s in cache}
+        cache = self._story_rows  # a new index replaces it: a late put goes to the old one
+        found = cache.get_many(story_ids)
         missing = [s for s in story_ids if s not in found]
         if missing:
             loaded = self.store.stories.stories_of(missing)
             found.update(loaded)
-            with self._lock:
-                if cache is self._story_rows:
-                    cache.update(loaded)
-                    while len(cache) > ARTICLE_CACHE:
-                        cache.popitem(last=False)
+            cache.put_many(loaded.items())
         return found
 
     def _articles_of(self, ids: list[int], *, full: bool) -> dict[int, StoredArticle]:
         """The articles of a feed page (without bodies and entities), or with `full` false
         their other coverage (headlines only), from caches kept until the index is rebuilt
         (when an article may have been enriched again)."""
-        with self._lock:
-            cache = self._articles if full else self._headlines
-            found = {a: cache[a] for a in ids if a in cache}
-            for a in found:
-                cache.move_to_end(a)
+        cache = self._articles if full else self._headlines  # see stories_of
+        found = cache.get_many(ids)
         missing = [a for a in ids if a not in found]
         if missing:
             repo = self.store.articles
             loaded = repo.by_ids(missing, with_entities=False) if full else repo.headlines(missing)
-            found.update((art.id, art) for art in loaded)
-            with self._lock:
-                if cache is self._articles or cache is self._headlines:
-                    for art in loaded:
-                        cache[art.id] = art
-                    while len(cache) > (ARTICLE_CACHE if full else HEADLINE_CACHE):
-                        cache.popitem(last=False)
+            pairs = [(art.id, art) for art in loaded]
+            found.update(pairs)
+            cache.put_many(pairs)
         return found
 
     def scorer(self) -> Scorer:
